@@ -57,8 +57,9 @@ struct eng_reply {
 	int ncorrections;
 	char sources[ENG_SRC_MAX][24];
 	int nsources;
-	/* hierarchy replies: the chain of command top-down, role ids */
-	char ladder[ENG_LADDER_MAX][ENG_ID_MAX];
+	/* hierarchy replies: the chain of command top-down (value = role
+	 * id, label = its title) */
+	struct eng_option ladder[ENG_LADDER_MAX];
 	int nladder;
 	int ladder_focus;             /* index of the asked-about role, -1 none */
 };

@@ -1,4 +1,4 @@
-/* eval.h - run conversation test files (tests/conversations/*.jsonl) against
+/* eval.h - run conversation test files (tests/conversations, one case a line) against
  * an engine.  Used by `slate eval` and by slated before it accepts a reload. */
 #ifndef SLATE_EVAL_H
 #define SLATE_EVAL_H

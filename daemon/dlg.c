@@ -1,0 +1,1186 @@
+/* dlg.c - dialogue: slots, follow-ups, carry-over and answer composition.
+ *
+ * A turn is: normalise, correct domain typos, find entities (roles,
+ * industries, capacities) and the intent, decide which question is really
+ * being asked given the session so far, then compose the answer from the
+ * knowledge base's fields.  Nothing here allocates; replies are built in
+ * the caller's fixed-size struct. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "dlg.h"
+#include "norm.h"
+
+enum {
+	I_DEFINITION, I_DUTIES, I_COMPARE, I_HIERARCHY, I_VARIATION, I_CREDIT,
+	I_CAREER, I_PAY, I_FUNDING, I_GREETING, I_THANKS, I_GOODBYE, I_HELP,
+	I_RESET, I_N
+};
+
+static const char *intent_names[I_N] = {
+	"definition", "duties", "compare", "hierarchy", "variation", "credit",
+	"career", "pay", "funding", "greeting", "thanks", "goodbye", "help",
+	"reset"
+};
+
+static const char *industry_label[] = { "film", "TV", "music", "theater",
+	"international co-productions" };
+static const char *industry_title[] = { "Film", "TV", "Music", "Theater" };
+
+#define MAX_MENTIONS 8
+#define NO_ROLE (-1)
+
+struct mention { int role; size_t s, e; };
+
+/* What one question says, before the session is consulted. */
+struct parse {
+	char t[ENG_INPUT_MAX + 256];
+	size_t len;
+	struct mention m[MAX_MENTIONS];
+	int nm;
+	int self_role;           /* "I'm a production coordinator" */
+	int industry;            /* first of film/tv/music/theater, or -1 */
+	unsigned industries;     /* bit per industry mentioned */
+	int international;
+	int capacity;            /* KB_FUNDING, KB_CREATIVE or -1 */
+	int intent;              /* I_*, or -1 */
+	int offtopic;            /* names something we do not cover */
+	struct eng_corr corr[ENG_CORR_MAX];
+	int ncorr;
+};
+
+const char *
+dlg_intent_name(int i)
+{
+	return i >= 0 && i < I_N ? intent_names[i] : NULL;
+}
+
+int
+dlg_intent_find(const char *name)
+{
+	int i;
+
+	for (i = 0; i < I_N; i++)
+		if (strcmp(intent_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* ---- reply building ---------------------------------------------------- */
+
+static void
+say(struct eng_reply *r, const char *fmt, ...)
+{
+	size_t n = strlen(r->text);
+	va_list ap;
+
+	if (n + 1 >= sizeof r->text)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->text + n, sizeof r->text - n, fmt, ap);
+	va_end(ap);
+}
+
+/* Append a sentence-cased copy of s: knowledge text is written to read well
+ * mid-sentence too, so capitalising is the composer's job. */
+static void
+say_cap(struct eng_reply *r, const char *s)
+{
+	size_t n = strlen(r->text);
+
+	say(r, "%s", s);
+	if (n < sizeof r->text && r->text[n] >= 'a' && r->text[n] <= 'z')
+		r->text[n] -= 'a' - 'A';
+}
+
+static void
+cite(struct eng_reply *r, const struct kb_text *t)
+{
+	int i, j;
+
+	for (i = 0; i < t->nsrc; i++) {
+		for (j = 0; j < r->nsources; j++)
+			if (strcmp(r->sources[j], t->src[i]) == 0)
+				break;
+		if (j == r->nsources && r->nsources < ENG_SRC_MAX)
+			snprintf(r->sources[r->nsources++],
+			    sizeof r->sources[0], "%s", t->src[i]);
+	}
+}
+
+static void
+option(struct eng_reply *r, const char *label, const char *value)
+{
+	if (r->noptions == ENG_OPT_MAX)
+		return;
+	snprintf(r->options[r->noptions].label,
+	    sizeof r->options[0].label, "%s", label);
+	snprintf(r->options[r->noptions].value,
+	    sizeof r->options[0].value, "%s", value);
+	r->noptions++;
+}
+
+static void
+suggest(struct eng_reply *r, const char *fmt, ...)
+{
+	va_list ap;
+	char s[128];
+	int i;
+
+	if (r->nsuggestions == ENG_SUGG_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(s, sizeof s, fmt, ap);
+	va_end(ap);
+	for (i = 0; i < r->nsuggestions; i++)
+		if (strcmp(r->suggestions[i], s) == 0)
+			return;
+	if (s[0] >= 'a' && s[0] <= 'z')
+		s[0] -= 'a' - 'A';
+	memcpy(r->suggestions[r->nsuggestions++], s, sizeof s);
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+static int
+first_section_match(struct pat_set *ps, const char *t, size_t len, size_t *at)
+{
+	int i, best = -1;
+	size_t s, e, bs = (size_t)-1;
+
+	for (i = 0; i < pat_count(ps); i++)
+		if (pat_match(ps, i, t, len, 0, &s, &e) && s < bs) {
+			bs = s;
+			best = i;
+		}
+	if (at)
+		*at = bs;
+	return best;
+}
+
+static void
+find_roles(const struct dlg_src *d, struct parse *p)
+{
+	struct mention all[32];
+	int n = 0, i, j, k, role;
+	size_t s, e, at;
+
+	for (i = 0; i < pat_count(d->roles); i++) {
+		role = kb_find_role(d->kb, pat_name(d->roles, i));
+		for (at = 0; n < 32 && pat_match(d->roles, i, p->t, p->len,
+		    at, &s, &e); at = e > s ? e : s + 1)
+			all[n++] = (struct mention){ role, s, e };
+	}
+	/* Keep the longest of overlapping mentions: "executive producer"
+	 * contains "producer", and only the former was meant. */
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++) {
+			if (i == j || all[j].role < 0)
+				continue;
+			if (all[j].s <= all[i].s && all[j].e >= all[i].e &&
+			    (all[j].e - all[j].s > all[i].e - all[i].s ||
+			    (all[j].e - all[j].s == all[i].e - all[i].s &&
+			    j < i)))
+				break;
+		}
+		if (j < n || all[i].role < 0)
+			continue;
+		for (k = 0; k < p->nm; k++)
+			if (p->m[k].role == all[i].role)
+				break;
+		if (k < p->nm || p->nm == MAX_MENTIONS)
+			continue;
+		/* insertion in text order */
+		for (k = p->nm; k > 0 && p->m[k - 1].s > all[i].s; k--)
+			p->m[k] = p->m[k - 1];
+		p->m[k] = all[i];
+		p->nm++;
+	}
+}
+
+static void
+parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
+{
+	size_t s, e;
+	int i, sec;
+
+	memset(p, 0, offsetof(struct parse, t));
+	p->len = norm_text(text, len > ENG_INPUT_MAX ? ENG_INPUT_MAX : len,
+	    p->t, ENG_INPUT_MAX);
+	p->ncorr = lex_correct(d->lex, p->t, sizeof p->t, p->corr,
+	    ENG_CORR_MAX);
+	p->len = strlen(p->t);
+	p->self_role = NO_ROLE;
+	p->industry = p->capacity = p->intent = -1;
+	p->nm = 0;
+	find_roles(d, p);
+
+	for (i = 0; i < pat_count(d->industries); i++) {
+		int v = kb_var_find(pat_name(d->industries, i));
+
+		if (!pat_match(d->industries, i, p->t, p->len, 0, &s, &e))
+			continue;
+		if (v == KB_INTERNATIONAL)
+			p->international = 1;
+		else if (v >= 0) {
+			p->industries |= 1u << v;
+			if (p->industry < 0)
+				p->industry = v;
+		}
+	}
+	sec = first_section_match(d->capacities, p->t, p->len, NULL);
+	if (sec >= 0)
+		p->capacity = kb_var_find(pat_name(d->capacities, sec));
+	for (i = 0; i < pat_count(d->intents); i++)
+		if (pat_match(d->intents, i, p->t, p->len, 0, &s, &e)) {
+			p->intent = dlg_intent_find(pat_name(d->intents, i));
+			break;
+		}
+	/* A role named right after "I'm a" / "I work as" is where the person
+	 * is now, not what they are asking about. */
+	sec = pat_find(d->context, "self");
+	if (sec >= 0 && pat_match(d->context, sec, p->t, p->len, 0, &s, &e)) {
+		for (i = 0; i < p->nm; i++)
+			if (p->m[i].s >= e && p->m[i].s - e <= 24)
+				break;
+		if (i < p->nm) {
+			p->self_role = p->m[i].role;
+			memmove(&p->m[i], &p->m[i + 1],
+			    (size_t)(p->nm - i - 1) * sizeof p->m[0]);
+			p->nm--;
+		}
+	}
+	p->offtopic = first_section_match(d->offtopic, p->t, p->len, NULL)
+	    >= 0;
+}
+
+/* ---- state helpers ------------------------------------------------------ */
+
+static int
+role_of(const struct dlg_src *d, const char *id)
+{
+	return id[0] ? kb_find_role(d->kb, id) : NO_ROLE;
+}
+
+static void
+set_role(const struct dlg_src *d, char *slot, int role)
+{
+	const struct kb_role *r = kb_role(d->kb, role);
+
+	snprintf(slot, ENG_ID_MAX, "%s", r ? r->id : "");
+}
+
+static void
+set_str(char *slot, const char *v)
+{
+	snprintf(slot, ENG_ID_MAX, "%s", v ? v : "");
+}
+
+static int
+industry_of(const struct eng_state *st)
+{
+	int v = st->industry[0] ? kb_var_find(st->industry) : -1;
+
+	return v >= KB_FILM && v <= KB_THEATER ? v : -1;
+}
+
+static int
+capacity_of(const struct eng_state *st)
+{
+	int v = st->capacity[0] ? kb_var_find(st->capacity) : -1;
+
+	return v == KB_FUNDING || v == KB_CREATIVE ? v : -1;
+}
+
+static int
+industry_variations(const struct kb_role *r)
+{
+	int v, n = 0;
+
+	for (v = KB_FILM; v <= KB_THEATER; v++)
+		n += r->var[v].text != NULL;
+	return n;
+}
+
+static int
+is_smalltalk(int intent)
+{
+	return intent >= I_GREETING;
+}
+
+/* ---- composing answers --------------------------------------------------- */
+
+static const char *
+Name(const struct kb_role *r)
+{
+	return r->name;
+}
+
+/* Variation texts often open with their own "In music, ..."; only add a
+ * lead-in when they do not. */
+static void
+say_var(struct eng_reply *out, const char *lead, const struct kb_text *t)
+{
+	if (strncasecmp(t->text, "in ", 3) != 0 &&
+	    strncasecmp(t->text, "on ", 3) != 0 &&
+	    strncasecmp(t->text, "for ", 4) != 0 &&
+	    strncasecmp(t->text, "when ", 5) != 0)
+		say(out, "%s", lead);
+	say_cap(out, t->text);
+	cite(out, t);
+}
+
+static void
+tailor(const struct kb_role *r, const struct eng_state *st, int intl,
+    struct eng_reply *r_)
+{
+	int ind = industry_of(st), cap = capacity_of(st);
+
+	if (intl && r->var[KB_INTERNATIONAL].text) {
+		say(r_, "\n\n");
+		say_var(r_, "In an international co-production: ",
+		    &r->var[KB_INTERNATIONAL]);
+	}
+	if (ind >= 0 && r->var[ind].text) {
+		char lead[64];
+
+		snprintf(lead, sizeof lead, "In %s: ", industry_label[ind]);
+		say(r_, "\n\n");
+		say_var(r_, lead, &r->var[ind]);
+	}
+	if (cap >= 0 && r->var[cap].text) {
+		say(r_, "\n\n");
+		say_var(r_, cap == KB_FUNDING ? "In a funding capacity: " :
+		    "In a creative capacity: ", &r->var[cap]);
+	}
+}
+
+static void
+answer_definition(const struct kb_role *r, const struct eng_state *st,
+    int intl, struct eng_reply *out)
+{
+	say_cap(out, r->definition.text);
+	cite(out, &r->definition);
+	tailor(r, st, intl, out);
+}
+
+static void
+answer_duties(const struct kb_role *r, const struct eng_state *st, int intl,
+    struct eng_reply *out)
+{
+	int i, n = r->duties.nitems < 4 ? r->duties.nitems : 4;
+
+	say(out, "What %s %s typically does:", r->article, Name(r));
+	for (i = 0; i < n; i++) {
+		say(out, "\n- ");
+		say_cap(out, r->duties.items[i]);
+	}
+	cite(out, &r->duties);
+	tailor(r, st, intl, out);
+}
+
+static void
+trait_line(const char *label, const struct kb_role *a, const struct kb_text *ta,
+    const struct kb_role *b, const struct kb_text *tb, struct eng_reply *out)
+{
+	say(out, "\n- %s: %s %s: %s; %s %s: %s", label, a->article, a->name,
+	    ta->text, b->article, b->name, tb->text);
+	{
+		size_t n = strlen(out->text);
+
+		if (n > 0 && out->text[n - 1] != '.')
+			say(out, ".");
+	}
+	cite(out, ta);
+	cite(out, tb);
+}
+
+static int
+reports_directly(const struct kb_role *a, int b)
+{
+	int i;
+
+	for (i = 0; i < a->nreports_to; i++)
+		if (a->reports_to[i] == b)
+			return 1;
+	return 0;
+}
+
+static void
+answer_compare(const struct dlg_src *d, int ai, int bi,
+    struct eng_reply *out)
+{
+	const struct kb_role *a = kb_role(d->kb, ai), *b = kb_role(d->kb, bi);
+	const struct kb_role *hi = a->level <= b->level ? a : b;
+	const struct kb_role *lo = hi == a ? b : a;
+
+	say(out, "%s vs %s:", a->title, b->name);
+	trait_line("Authority", a, &a->authority, b, &b->authority, out);
+	trait_line("Involvement", a, &a->involvement, b, &b->involvement,
+	    out);
+	trait_line("Focus", a, &a->focus, b, &b->focus, out);
+	if (a->level == b->level)
+		say(out, "\n- Rank: the two sit at about the same level; which "
+		    "one leads depends on the production.");
+	else if (reports_directly(lo, (int)(hi - kb_role(d->kb, 0))))
+		say(out, "\n- Rank: %s %s answers directly to the %s.",
+		    lo->article, lo->name, hi->name);
+	else
+		say(out, "\n- Rank: %s %s sits higher in the chain of command "
+		    "than %s %s.", hi->article, hi->name, lo->article,
+		    lo->name);
+}
+
+/* Top-down chain: follow reports_to upward from role, then add the first
+ * role it oversees, so the asked-about role sits inside the picture. */
+static void
+build_ladder(const struct dlg_src *d, int role, struct eng_reply *out)
+{
+	int up[ENG_LADDER_MAX], n = 0, cur = role, i;
+	const struct kb_role *r;
+
+	while (cur >= 0 && n < ENG_LADDER_MAX - 1) {
+		for (i = 0; i < n; i++)
+			if (up[i] == cur)
+				break;
+		if (i < n)
+			break;              /* a cycle: stop, do not loop */
+		up[n++] = cur;
+		r = kb_role(d->kb, cur);
+		cur = r->nreports_to ? r->reports_to[0] : -1;
+	}
+	out->nladder = 0;
+	for (i = n - 1; i >= 0; i--) {
+		r = kb_role(d->kb, up[i]);
+		snprintf(out->ladder[out->nladder].label,
+		    sizeof out->ladder[0].label, "%s", r->title);
+		snprintf(out->ladder[out->nladder].value,
+		    sizeof out->ladder[0].value, "%s", r->id);
+		out->nladder++;
+	}
+	out->ladder_focus = out->nladder - 1;
+	r = kb_role(d->kb, role);
+	if (r->noversees && out->nladder < ENG_LADDER_MAX) {
+		const struct kb_role *o = kb_role(d->kb, r->oversees[0]);
+
+		snprintf(out->ladder[out->nladder].label,
+		    sizeof out->ladder[0].label, "%s", o->title);
+		snprintf(out->ladder[out->nladder].value,
+		    sizeof out->ladder[0].value, "%s", o->id);
+		out->nladder++;
+	}
+}
+
+static void
+list_roles(const struct dlg_src *d, const int *ids, int n,
+    struct eng_reply *out)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		say(out, "%s%s", i == 0 ? "" : i == n - 1 ? " and the " :
+		    ", the ", kb_role(d->kb, ids[i])->name);
+}
+
+static void
+answer_hierarchy(const struct dlg_src *d, int ri, struct eng_reply *out)
+{
+	const struct kb_role *r = kb_role(d->kb, ri);
+
+	if (r->nreports_to) {
+		say(out, "%s %s answers to the ", r->article, r->name);
+		list_roles(d, r->reports_to, r->nreports_to, out);
+	} else
+		say(out, "%s %s sits at the top of the chain of command",
+		    r->article, r->name);
+	if (r->noversees) {
+		say(out, ", and oversees the ");
+		list_roles(d, r->oversees, r->noversees, out);
+	}
+	say(out, ". ");
+	out->text[0] -= out->text[0] >= 'a' && out->text[0] <= 'z' ? 32 : 0;
+	say_cap(out, r->hierarchy.text);
+	cite(out, &r->hierarchy);
+	build_ladder(d, ri, out);
+}
+
+static void
+answer_variation(const struct kb_role *r, const struct eng_state *st,
+    const struct parse *p, struct eng_reply *out)
+{
+	int v, shown = 0, ind = industry_of(st), cap = capacity_of(st);
+	unsigned want = p->industries;
+
+	if (want == 0 && ind >= 0)
+		want = 1u << ind;
+	if (p->international && r->var[KB_INTERNATIONAL].text) {
+		say(out, "%s", shown++ ? "\n\n" : "");
+		say_var(out, "In international co-productions: ",
+		    &r->var[KB_INTERNATIONAL]);
+	}
+	for (v = KB_FILM; v <= KB_THEATER; v++) {
+		if (want && !(want & (1u << v)))
+			continue;
+		if (r->var[v].text == NULL) {
+			if (want)
+				say(out, "%sFor %s I have nothing specific "
+				    "about %s %s beyond the general picture.",
+				    shown++ ? "\n\n" : "", industry_label[v],
+				    r->article, r->name);
+			continue;
+		}
+		{
+			char lead[64];
+
+			snprintf(lead, sizeof lead, "In %s: ",
+			    industry_label[v]);
+			say(out, "%s", shown++ ? "\n\n" : "");
+			say_var(out, lead, &r->var[v]);
+		}
+	}
+	if (cap >= 0 && r->var[cap].text) {
+		say(out, "%s", shown++ ? "\n\n" : "");
+		say_var(out, cap == KB_FUNDING ? "In a funding capacity: " :
+		    "In a creative capacity: ", &r->var[cap]);
+	}
+	if (shown == 0) {
+		say(out, "The %s role does not change much from one industry "
+		    "to another in what I know. ", r->name);
+		say_cap(out, r->definition.text);
+		cite(out, &r->definition);
+	}
+}
+
+static void
+answer_credit(const struct kb_role *r, const struct eng_state *st,
+    struct eng_reply *out)
+{
+	say_cap(out, r->credit.text);
+	cite(out, &r->credit);
+	if (capacity_of(st) == KB_FUNDING && r->var[KB_FUNDING].text) {
+		say(out, "\n\nWhen the credit comes with money: ");
+		say_cap(out, r->var[KB_FUNDING].text);
+		cite(out, &r->var[KB_FUNDING]);
+	}
+}
+
+/* Shortest route along career.next links (breadth first). */
+static int
+career_path(const struct dlg_src *d, int from, int to, int *path, int max)
+{
+	int prev[KB_MAX_ROLES], queue[KB_MAX_ROLES], qh = 0, qt = 0, i, n;
+	int cur;
+
+	for (i = 0; i < KB_MAX_ROLES; i++)
+		prev[i] = -2;
+	prev[from] = -1;
+	queue[qt++] = from;
+	while (qh < qt) {
+		const struct kb_role *r;
+
+		cur = queue[qh++];
+		if (cur == to)
+			break;
+		r = kb_role(d->kb, cur);
+		for (i = 0; i < r->nnext; i++)
+			if (prev[r->next[i]] == -2) {
+				prev[r->next[i]] = cur;
+				queue[qt++] = r->next[i];
+			}
+	}
+	if (prev[to] == -2)
+		return 0;
+	for (n = 0, cur = to; cur != -1 && n < max; cur = prev[cur])
+		n++;
+	for (i = n - 1, cur = to; i >= 0; i--, cur = prev[cur])
+		path[i] = cur;
+	return n;
+}
+
+static void
+answer_career(const struct dlg_src *d, int ri, int from,
+    struct eng_reply *out)
+{
+	const struct kb_role *r = kb_role(d->kb, ri), *f;
+	int path[KB_MAX_ROLES], n, i, j;
+
+	if (from >= 0 && from == ri) {
+		say(out, "You are already %s %s. ", r->article, r->name);
+		if (r->nnext) {
+			say(out, "The usual next step is the ");
+			list_roles(d, r->next, r->nnext, out);
+			say(out, ". ");
+		}
+		say_cap(out, r->career.text);
+		cite(out, &r->career);
+		return;
+	}
+	if (from >= 0 && (n = career_path(d, from, ri, path,
+	    KB_MAX_ROLES)) > 1) {
+		f = kb_role(d->kb, from);
+		say(out, "From %s to %s, step by step:", f->name, r->name);
+		for (i = 0; i < n - 1; i++) {
+			const struct kb_role *s = kb_role(d->kb, path[i]);
+			const struct kb_role *t = kb_role(d->kb, path[i + 1]);
+
+			say(out, "\n%d. As %s %s, ", i + 1, s->article,
+			    s->name);
+			for (j = 0; j < s->career.nitems && j < 2; j++)
+				say(out, "%s%s", j ? "; " : "",
+				    s->career.items[j]);
+			say(out, ". That is how you move up to %s.", t->name);
+			cite(out, &s->career);
+		}
+		say(out, "\n%d. Once there: ", n);
+		say_cap(out, r->career.text);
+		cite(out, &r->career);
+		return;
+	}
+	if (from >= 0) {
+		f = kb_role(d->kb, from);
+		say(out, "There is no usual straight line from %s to %s, but "
+		    "here is how people get to %s: ", f->name, r->name,
+		    r->name);
+	}
+	say_cap(out, r->career.text);
+	for (i = 0; i < r->career.nitems; i++) {
+		say(out, "\n%d. ", i + 1);
+		say_cap(out, r->career.items[i]);
+	}
+	cite(out, &r->career);
+}
+
+static void
+answer_pay(const struct kb_role *r, struct eng_reply *out)
+{
+	if (r->pay.text) {
+		say_cap(out, r->pay.text);
+		cite(out, &r->pay);
+		return;
+	}
+	say(out, "My sources do not give pay figures for %s %s, and I would "
+	    "rather not guess. Pay for producer roles is negotiated project "
+	    "by project. What I can tell you is how the credit is earned: ",
+	    r->article, r->name);
+	say_cap(out, r->credit.text);
+	cite(out, &r->credit);
+}
+
+static void
+answer_funding(const struct dlg_src *d, const struct kb_role *r,
+    struct eng_reply *out)
+{
+	int i, n = 0, ids[KB_MAX_ROLES];
+
+	if (r && r->var[KB_FUNDING].text) {
+		say(out, "%s %s and money: ", r->title, "");
+		out->text[0] = '\0';
+		say(out, "When %s %s brings money: ", r->article, r->name);
+		say_cap(out, r->var[KB_FUNDING].text);
+		cite(out, &r->var[KB_FUNDING]);
+		return;
+	}
+	for (i = 0; i < kb_nroles(d->kb); i++)
+		if (kb_role(d->kb, i)->var[KB_FUNDING].text)
+			ids[n++] = i;
+	if (r)
+		say(out, "I have nothing that ties the %s credit to money. ",
+		    r->name);
+	if (n) {
+		say(out, "Credits that can be given in return for funding are "
+		    "those of the ");
+		list_roles(d, ids, n, out);
+		say(out, ". ");
+		for (i = 0; i < n && i < 2; i++) {
+			const struct kb_role *f = kb_role(d->kb, ids[i]);
+
+			say(out, "%s %s: ", i ? "\n" : "\n", f->title);
+			say_cap(out, f->var[KB_FUNDING].text);
+			cite(out, &f->var[KB_FUNDING]);
+		}
+	}
+}
+
+/* ---- follow-ups and suggestions ---------------------------------------- */
+
+/* Offer at most one question, and only about a dimension the knowledge
+ * base says changes this answer, and never one already asked. */
+static void
+follow_up(const struct kb_role *r, int intent, struct eng_state *st,
+    struct eng_reply *out)
+{
+	int v, n;
+
+	if (intent != I_DEFINITION && intent != I_DUTIES &&
+	    intent != I_VARIATION)
+		return;
+	n = industry_variations(r);
+	if (!(st->asked & ENG_ASKED_INDUSTRY) && industry_of(st) < 0 &&
+	    n >= 2) {
+		say(out, "\n\nThis differs by industry. Which one are you "
+		    "asking about?");
+		for (v = KB_FILM; v <= KB_THEATER; v++)
+			if (r->var[v].text)
+				option(out, industry_title[v], kb_var_name(v));
+		st->asked |= ENG_ASKED_INDUSTRY;
+		set_str(st->pending, "industry");
+		st->pending_age = 0;
+		return;
+	}
+	if (!(st->asked & ENG_ASKED_CAPACITY) && capacity_of(st) < 0 &&
+	    r->var[KB_FUNDING].text && r->var[KB_CREATIVE].text) {
+		say(out, "\n\nIt also depends on whether the %s brings money "
+		    "or creative work. Which do you mean?", r->name);
+		option(out, "Funding", "funding");
+		option(out, "Creative", "creative");
+		st->asked |= ENG_ASKED_CAPACITY;
+		set_str(st->pending, "capacity");
+		st->pending_age = 0;
+	}
+}
+
+static void
+suggestions_for(const struct dlg_src *d, int ri, int intent,
+    struct eng_reply *out)
+{
+	const struct kb_role *r = kb_role(d->kb, ri), *o;
+
+	if (r == NULL) {
+		suggest(out, "What does a co-producer do?");
+		suggest(out, "Associate producer vs co-producer?");
+		suggest(out, "How do I become a line producer?");
+		return;
+	}
+	o = r->nreports_to ? kb_role(d->kb, r->reports_to[0]) :
+	    r->noversees ? kb_role(d->kb, r->oversees[0]) : NULL;
+	if (intent != I_DUTIES)
+		suggest(out, "What does %s %s do?", r->article, r->name);
+	if (intent != I_HIERARCHY)
+		suggest(out, "Who does %s %s answer to?", r->article, r->name);
+	if (intent != I_COMPARE && o)
+		suggest(out, "%s vs %s?", r->title, o->name);
+	if (intent != I_CREDIT)
+		suggest(out, "How is the %s credit earned?", r->name);
+	if (intent != I_CAREER)
+		suggest(out, "How do I become %s %s?", r->article, r->name);
+}
+
+/* Turn FTS5 hits into questions we can answer. */
+static void
+nearest_topics(const struct dlg_src *d, const char *q, struct eng_reply *out)
+{
+	struct kb_hit hits[8];
+	int i, n = kb_search(d->kb, q, hits, 8);
+
+	for (i = 0; i < n && out->nsuggestions < 3; i++) {
+		const struct kb_role *r = kb_role(d->kb, hits[i].role);
+		const char *f = hits[i].field;
+
+		if (strcmp(f, "career") == 0)
+			suggest(out, "How do I become %s %s?", r->article,
+			    r->name);
+		else if (strcmp(f, "credit") == 0)
+			suggest(out, "How is the %s credit earned?", r->name);
+		else if (strcmp(f, "pay") == 0)
+			suggest(out, "How is %s %s paid?", r->article,
+			    r->name);
+		else if (strcmp(f, "hierarchy") == 0)
+			suggest(out, "Who does %s %s answer to?", r->article,
+			    r->name);
+		else if (strncmp(f, "var:", 4) == 0 &&
+		    kb_var_find(f + 4) <= KB_THEATER)
+			suggest(out, "What does %s %s do in %s?", r->article,
+			    r->name, industry_label[kb_var_find(f + 4)]);
+		else
+			suggest(out, "What does %s %s do?", r->article,
+			    r->name);
+	}
+}
+
+static void
+fallback(const struct dlg_src *d, const struct parse *p, int offtopic,
+    struct eng_reply *out)
+{
+	out->kind = ENG_FALLBACK;
+	out->intent = NULL;
+	if (offtopic)
+		say(out, "That is outside what I cover: I only know about "
+		    "producer roles (what producers, co-producers, associate, "
+		    "executive and line producers do, how they rank, how "
+		    "credits are earned and how careers go).");
+	else
+		say(out, "Sorry, I did not understand that, or it is not "
+		    "something I cover. I answer questions about producer "
+		    "roles in film, TV, music and theater.");
+	nearest_topics(d, p->t, out);
+	if (out->nsuggestions)
+		say(out, " These might be close to what you want:");
+	suggestions_for(d, NO_ROLE, -1, out);
+}
+
+static void
+smalltalk(const struct dlg_src *d, int intent, struct eng_state *st,
+    struct eng_reply *out)
+{
+	out->kind = ENG_SMALLTALK;
+	switch (intent) {
+	case I_GREETING:
+		say(out, "Hi! I can explain producer roles: what a "
+		    "co-producer, associate producer, executive producer or "
+		    "line producer does, how they differ, and how to get "
+		    "there. What would you like to know?");
+		break;
+	case I_THANKS:
+		say(out, "You're welcome! Anything else about producer "
+		    "roles?");
+		break;
+	case I_GOODBYE:
+		say(out, "Good luck with your project. Come back any time.");
+		break;
+	case I_HELP:
+		say(out, "Ask me about a producer role: what it is, what the "
+		    "job involves, who it answers to, how two roles differ, "
+		    "how the credit is earned, what it pays, or how to build "
+		    "a career toward it. I can tailor answers to film, TV, "
+		    "music or theater, and to a funding or a creative "
+		    "capacity.");
+		break;
+	case I_RESET:
+		eng_state_init(st);
+		say(out, "Done: I have forgotten the roles and context of this "
+		    "conversation. What would you like to ask?");
+		break;
+	}
+	suggestions_for(d, role_of(d, st->role), -1, out);
+}
+
+static void
+clarify_role(const struct dlg_src *d, int intent, struct eng_state *st,
+    struct eng_reply *out, int for_from)
+{
+	int i;
+
+	out->kind = ENG_CLARIFY;
+	if (for_from)
+		say(out, "Where are you now? Tell me your current role and I "
+		    "will lay out the steps from there.");
+	else if (intent == I_COMPARE)
+		say(out, "Which role should I compare it with?");
+	else
+		say(out, "Which role do you mean?");
+	for (i = 0; i < kb_nroles(d->kb); i++) {
+		const struct kb_role *r = kb_role(d->kb, i);
+
+		if (for_from && r->nnext == 0)
+			continue;
+		if (intent == I_COMPARE && strcmp(r->id, st->role) == 0)
+			continue;
+		option(out, r->title, r->id);
+	}
+	set_str(st->pending, for_from ? "from_role" : "role");
+	st->pending_age = 0;
+	set_str(st->last_intent, intent_names[intent]);
+}
+
+/* ---- the turn ----------------------------------------------------------- */
+
+static void
+answer(const struct dlg_src *d, int intent, const struct parse *p,
+    struct eng_state *st, struct eng_reply *out)
+{
+	int ri = role_of(d, st->role), oi = role_of(d, st->other_role);
+	int from = role_of(d, st->from_role);
+	const struct kb_role *r = kb_role(d->kb, ri);
+
+	if (intent == I_FUNDING && r == NULL) {
+		out->kind = ENG_ANSWER;
+		out->intent = intent_names[intent];
+		set_str(st->last_intent, intent_names[intent]);
+		answer_funding(d, NULL, out);
+		suggestions_for(d, NO_ROLE, intent, out);
+		return;
+	}
+	if (r == NULL) {
+		clarify_role(d, intent, st, out, 0);
+		out->intent = intent_names[intent];
+		return;
+	}
+	if (intent == I_COMPARE && (oi < 0 || oi == ri)) {
+		st->other_role[0] = '\0';
+		clarify_role(d, intent, st, out, 0);
+		out->intent = intent_names[intent];
+		return;
+	}
+	out->kind = ENG_ANSWER;
+	out->intent = intent_names[intent];
+	set_str(st->last_intent, intent_names[intent]);
+	switch (intent) {
+	case I_DEFINITION: answer_definition(r, st, p->international, out);
+		break;
+	case I_DUTIES: answer_duties(r, st, p->international, out); break;
+	case I_COMPARE: answer_compare(d, ri, oi, out); break;
+	case I_HIERARCHY: answer_hierarchy(d, ri, out); break;
+	case I_VARIATION: answer_variation(r, st, p, out); break;
+	case I_CREDIT: answer_credit(r, st, out); break;
+	case I_CAREER: answer_career(d, ri, from, out); break;
+	case I_PAY: answer_pay(r, out); break;
+	case I_FUNDING: answer_funding(d, r, out); break;
+	}
+	if (intent == I_CAREER && from < 0 &&
+	    !(st->asked & ENG_ASKED_ROLE)) {
+		say(out, "\n\nIf you tell me where you are now, I can lay out "
+		    "the steps from there.");
+		st->asked |= ENG_ASKED_ROLE;
+		set_str(st->pending, "from_role");
+		st->pending_age = 0;
+		for (oi = 0; oi < kb_nroles(d->kb); oi++) {
+			const struct kb_role *o = kb_role(d->kb, oi);
+
+			if (o->level > r->level && o->nnext)
+				option(out, o->title, o->id);
+		}
+	} else
+		follow_up(r, intent, st, out);
+	suggestions_for(d, ri, intent, out);
+}
+
+/* Does this turn answer the pending follow-up?  Only when it carries the
+ * slot asked for and no new question of its own. */
+static int
+fill_pending(const struct dlg_src *d, const struct parse *p,
+    struct eng_state *st)
+{
+	if (p->intent >= 0 && !is_smalltalk(p->intent) &&
+	    strcmp(intent_names[p->intent], st->last_intent) != 0)
+		return 0;
+	if (strcmp(st->pending, "industry") == 0 && p->industry >= 0) {
+		set_str(st->industry, kb_var_name(p->industry));
+		return 1;
+	}
+	if (strcmp(st->pending, "capacity") == 0 && p->capacity >= 0) {
+		set_str(st->capacity, kb_var_name(p->capacity));
+		return 1;
+	}
+	if (strcmp(st->pending, "from_role") == 0 &&
+	    (p->self_role >= 0 || p->nm == 1)) {
+		set_role(d, st->from_role, p->self_role >= 0 ? p->self_role :
+		    p->m[0].role);
+		return 1;
+	}
+	if (strcmp(st->pending, "role") == 0 && p->nm >= 1) {
+		if (strcmp(st->last_intent, "compare") == 0 && st->role[0])
+			set_role(d, st->other_role, p->m[0].role);
+		else
+			set_role(d, st->role, p->m[0].role);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+apply_entities(const struct dlg_src *d, const struct parse *p, int intent,
+    struct eng_state *st)
+{
+	if (p->industry >= 0)
+		set_str(st->industry, kb_var_name(p->industry));
+	if (p->capacity >= 0)
+		set_str(st->capacity, kb_var_name(p->capacity));
+	else if (intent == I_FUNDING)
+		set_str(st->capacity, "funding");
+	if (p->self_role >= 0)
+		set_role(d, st->from_role, p->self_role);
+	if (intent == I_COMPARE) {
+		if (p->nm >= 2) {
+			set_role(d, st->role, p->m[0].role);
+			set_role(d, st->other_role, p->m[1].role);
+		} else if (p->nm == 1 && st->role[0] &&
+		    role_of(d, st->role) != p->m[0].role) {
+			/* "how is that different from a producer?" */
+			set_role(d, st->other_role, p->m[0].role);
+		} else if (p->nm == 1) {
+			set_role(d, st->role, p->m[0].role);
+			st->other_role[0] = '\0';
+		}
+		return;
+	}
+	if (p->nm >= 1) {
+		set_role(d, st->role, p->m[0].role);
+		if (p->nm >= 2)
+			set_role(d, st->other_role, p->m[1].role);
+	}
+}
+
+void
+dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
+    size_t len, struct eng_reply *out)
+{
+	static struct parse p;   /* big; one engine is single-threaded */
+	int intent, i, has_entity;
+
+	memset(out, 0, offsetof(struct eng_reply, text));
+	out->text[0] = '\0';
+	out->noptions = out->nsuggestions = out->ncorrections = 0;
+	out->nsources = out->nladder = 0;
+	out->ladder_focus = -1;
+	parse(d, text, len, &p);
+	for (i = 0; i < p.ncorr; i++)
+		out->corrections[i] = p.corr[i];
+	out->ncorrections = p.ncorr;
+	if (p.ncorr) {
+		say(out, "(I read ");
+		for (i = 0; i < p.ncorr; i++)
+			say(out, "%s\"%s\" as \"%s\"", i ? ", " : "",
+			    p.corr[i].from, p.corr[i].to);
+		say(out, ".) ");
+	}
+	intent = p.intent;
+	has_entity = p.nm > 0 || p.self_role >= 0 || p.industry >= 0 ||
+	    p.capacity >= 0 || p.international;
+
+	if (intent == I_RESET) {
+		smalltalk(d, intent, st, out);
+		goto done;
+	}
+	/* A greeting or thanks wrapped around a real question ("thanks! and
+	 * for a line producer?") is that question. */
+	if (intent >= 0 && is_smalltalk(intent) && has_entity)
+		intent = -1;
+
+	if (st->pending[0]) {
+		int li = dlg_intent_find(st->last_intent);
+
+		if (li >= 0 && fill_pending(d, &p, st)) {
+			st->pending[0] = '\0';
+			if (p.industry >= 0 &&
+			    strcmp(kb_var_name(p.industry), st->industry))
+				set_str(st->industry,
+				    kb_var_name(p.industry));
+			answer(d, li, &p, st, out);
+			goto done;
+		}
+		/* Keep the question open across one interruption only, so
+		 * an unrelated question moves the conversation on. */
+		if (++st->pending_age > 1 || intent >= 0)
+			st->pending[0] = '\0';
+	}
+	if (p.offtopic && p.nm == 0) {
+		fallback(d, &p, 1, out);
+		goto done;
+	}
+	if (intent >= 0 && is_smalltalk(intent)) {
+		smalltalk(d, intent, st, out);
+		goto done;
+	}
+	if (intent < 0 && has_entity) {
+		/* Carry-over: "and an associate producer?", "what about in
+		 * TV?" re-ask the last question with the new slot. */
+		intent = dlg_intent_find(st->last_intent);
+		if (intent < 0 || is_smalltalk(intent))
+			intent = p.nm >= 2 ? I_COMPARE : p.nm == 1 ?
+			    I_DEFINITION : (p.industry >= 0 || p.international
+			    || p.capacity >= 0) && st->role[0] ? I_VARIATION :
+			    -1;
+		else if (intent == I_COMPARE && p.nm == 1) {
+			set_role(d, st->other_role, p.m[0].role);
+			apply_entities(d, &p, -1, st);
+			set_role(d, st->other_role, p.m[0].role);
+			if (strcmp(st->other_role, st->role) == 0)
+				st->other_role[0] = '\0';
+			answer(d, intent, &p, st, out);
+			goto done;
+		}
+	}
+	if (intent < 0) {
+		fallback(d, &p, p.offtopic, out);
+		goto done;
+	}
+	if (intent == I_CAREER && p.nm == 0 && p.self_role >= 0 &&
+	    !st->role[0]) {
+		apply_entities(d, &p, intent, st);
+		clarify_role(d, intent, st, out, 0);
+		out->intent = intent_names[intent];
+		goto done;
+	}
+	apply_entities(d, &p, intent, st);
+	answer(d, intent, &p, st, out);
+done:
+	out->slots = *st;
+}
+
+void
+dlg_welcome(const struct dlg_src *d, const struct eng_state *st,
+    struct eng_reply *out)
+{
+	int ri = role_of(d, st->role);
+
+	memset(out, 0, sizeof *out);
+	out->kind = ENG_SMALLTALK;
+	out->intent = "greeting";
+	out->ladder_focus = -1;
+	if (ri >= 0)
+		say(out, "Welcome back! We were talking about the %s role. "
+		    "Ask me anything else about producer roles.",
+		    kb_role(d->kb, ri)->name);
+	else
+		say(out, "Hi! I answer questions about producer roles in "
+		    "film, TV, music and theater: what a co-producer or an "
+		    "associate producer does, who answers to whom, how the "
+		    "credit is earned, and how to get there.");
+	suggestions_for(d, ri, -1, out);
+	out->slots = *st;
+}
+
+static int
+check_names(const struct pat_set *ps, const char *path, int (*ok)(const
+    struct dlg_src *, const char *), const struct dlg_src *d, char *err,
+    size_t errlen)
+{
+	int i;
+
+	for (i = 0; i < pat_count(ps); i++)
+		if (!ok(d, pat_name(ps, i))) {
+			snprintf(err, errlen, "%s: unknown section [%s]", path,
+			    pat_name(ps, i));
+			return -1;
+		}
+	return 0;
+}
+
+static int ok_intent(const struct dlg_src *d, const char *n)
+{ (void)d; return dlg_intent_find(n) >= 0; }
+static int ok_role(const struct dlg_src *d, const char *n)
+{ return kb_find_role(d->kb, n) >= 0; }
+static int ok_industry(const struct dlg_src *d, const char *n)
+{ int v = kb_var_find(n); (void)d; return v >= KB_FILM && v <= KB_INTERNATIONAL; }
+static int ok_capacity(const struct dlg_src *d, const char *n)
+{ int v = kb_var_find(n); (void)d; return v == KB_FUNDING || v == KB_CREATIVE; }
+
+int
+dlg_validate(const struct dlg_src *d, const char *dir, char *err,
+    size_t errlen)
+{
+	char path[1024];
+	int i;
+
+	snprintf(path, sizeof path, "%s/intents.txt", dir);
+	if (check_names(d->intents, path, ok_intent, d, err, errlen))
+		return -1;
+	snprintf(path, sizeof path, "%s/roles.txt", dir);
+	if (check_names(d->roles, path, ok_role, d, err, errlen))
+		return -1;
+	for (i = 0; i < kb_nroles(d->kb); i++)
+		if (pat_find(d->roles, kb_role(d->kb, i)->id) < 0) {
+			snprintf(err, errlen, "%s: no [%s] section: that role "
+			    "could never be recognised", path,
+			    kb_role(d->kb, i)->id);
+			return -1;
+		}
+	snprintf(path, sizeof path, "%s/industries.txt", dir);
+	if (check_names(d->industries, path, ok_industry, d, err, errlen))
+		return -1;
+	snprintf(path, sizeof path, "%s/capacities.txt", dir);
+	if (check_names(d->capacities, path, ok_capacity, d, err, errlen))
+		return -1;
+	return 0;
+}

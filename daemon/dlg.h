@@ -1,0 +1,37 @@
+/* dlg.h - the dialogue: one user turn in, one reply out.
+ *
+ * Reads the question through the pattern sets, updates the session's slots
+ * and composes the answer from the knowledge base's structured fields. */
+#ifndef SLATE_DLG_H
+#define SLATE_DLG_H
+
+#include "eng.h"
+#include "kb.h"
+#include "lex.h"
+#include "pat.h"
+
+/* Everything a turn reads; owned by struct eng. */
+struct dlg_src {
+	struct kb *kb;
+	struct lex *lex;
+	struct pat_set *intents;     /* sections named after intents */
+	struct pat_set *roles;       /* sections named after role ids */
+	struct pat_set *industries;  /* film tv music theater international */
+	struct pat_set *capacities;  /* funding creative */
+	struct pat_set *context;     /* self: "I'm a ..." */
+	struct pat_set *offtopic;    /* things we know we do not cover */
+};
+
+/* Check that the pattern sets name only known intents, roles, industries
+ * and capacities, and that every role has patterns.  0 or -1 with err. */
+int dlg_validate(const struct dlg_src *d, const char *patterns_dir,
+    char *err, size_t errlen);
+void dlg_turn(const struct dlg_src *d, struct eng_state *st,
+    const char *text, size_t len, struct eng_reply *r);
+void dlg_welcome(const struct dlg_src *d, const struct eng_state *st,
+    struct eng_reply *r);
+/* Intent names in protocol spelling. */
+const char *dlg_intent_name(int i);
+int dlg_intent_find(const char *name);
+
+#endif

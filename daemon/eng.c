@@ -1,0 +1,255 @@
+/* eng.c - the engine facade: loading, the ask entry point, and JSON. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dlg.h"
+#include "eng.h"
+
+struct eng {
+	struct dlg_src d;
+	struct eng_stats stats;
+	char version[32];
+};
+
+static const char *kind_names[] = { "answer", "clarify", "fallback",
+	"smalltalk" };
+
+const char *
+eng_kind_name(enum eng_kind k)
+{
+	return k <= ENG_SMALLTALK ? kind_names[k] : "fallback";
+}
+
+void
+eng_free(struct eng *e)
+{
+	if (e == NULL)
+		return;
+	kb_free(e->d.kb);
+	lex_free(e->d.lex);
+	pat_free(e->d.intents);
+	pat_free(e->d.roles);
+	pat_free(e->d.industries);
+	pat_free(e->d.capacities);
+	pat_free(e->d.context);
+	pat_free(e->d.offtopic);
+	free(e);
+}
+
+static struct pat_set *
+load_one(const char *dir, const char *name, char *err, size_t errlen)
+{
+	char path[1024];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return pat_load(path, err, errlen);
+}
+
+struct eng *
+eng_load(const char *kdir, const char *pdir, char *err, size_t errlen)
+{
+	struct eng *e = calloc(1, sizeof *e);
+	char path[1024];
+
+	if (e == NULL)
+		abort();
+	snprintf(path, sizeof path, "%s/lexicon.txt", pdir);
+	if ((e->d.kb = kb_load(kdir, err, errlen)) == NULL ||
+	    (e->d.intents = load_one(pdir, "intents.txt", err, errlen)) ==
+	    NULL ||
+	    (e->d.roles = load_one(pdir, "roles.txt", err, errlen)) == NULL ||
+	    (e->d.industries = load_one(pdir, "industries.txt", err,
+	    errlen)) == NULL ||
+	    (e->d.capacities = load_one(pdir, "capacities.txt", err,
+	    errlen)) == NULL ||
+	    (e->d.context = load_one(pdir, "context.txt", err, errlen)) ==
+	    NULL ||
+	    (e->d.offtopic = load_one(pdir, "offtopic.txt", err, errlen)) ==
+	    NULL ||
+	    (e->d.lex = lex_load(path, err, errlen)) == NULL ||
+	    dlg_validate(&e->d, pdir, err, errlen) != 0) {
+		eng_free(e);
+		return NULL;
+	}
+	snprintf(e->version, sizeof e->version, "%s", kb_version(e->d.kb));
+	return e;
+}
+
+const char *
+eng_version(const struct eng *e)
+{
+	return e->version;
+}
+
+void
+eng_describe(const struct eng *e, FILE *out)
+{
+	static const char *fields[] = { "definition", "duties", "hierarchy",
+		"credit", "career", "pay" };
+	int i, f, v;
+
+	fprintf(out, "knowledge %s: %d roles, %d sources; lexicon %d words\n",
+	    e->version, kb_nroles(e->d.kb), kb_nsources(e->d.kb),
+	    lex_nwords(e->d.lex));
+	for (i = 0; i < kb_nroles(e->d.kb); i++) {
+		const struct kb_role *r = kb_role(e->d.kb, i);
+		const struct kb_text *t[] = { &r->definition, &r->duties,
+			&r->hierarchy, &r->credit, &r->career, &r->pay };
+
+		fprintf(out, "  %-24s", r->id);
+		for (f = 0; f < 6; f++) {
+			int k;
+
+			fprintf(out, " %s", t[f]->text || t[f]->nitems ?
+			    fields[f] : "-");
+			for (k = 0; k < t[f]->nsrc; k++)
+				fprintf(out, "%s%s", k ? "," : "[",
+				    t[f]->src[k]);
+			if (t[f]->nsrc)
+				fputc(']', out);
+		}
+		fprintf(out, "\n  %-24s variations:", "");
+		for (v = 0; v < KB_NVAR; v++)
+			if (r->var[v].text)
+				fprintf(out, " %s", kb_var_name(v));
+		fputc('\n', out);
+	}
+}
+
+void
+eng_state_init(struct eng_state *st)
+{
+	memset(st, 0, sizeof *st);
+}
+
+void
+eng_ask(struct eng *e, struct eng_state *st, const char *text, size_t len,
+    struct eng_reply *r)
+{
+	dlg_turn(&e->d, st, text ? text : "", text ? len : 0, r);
+}
+
+void
+eng_welcome(struct eng *e, const struct eng_state *st, struct eng_reply *r)
+{
+	dlg_welcome(&e->d, st, r);
+}
+
+const struct eng_stats *
+eng_stats(const struct eng *e)
+{
+	struct eng *m = (struct eng *)e;
+
+	m->stats.regex_limit_hits = pat_limit_hits(e->d.intents) +
+	    pat_limit_hits(e->d.roles) + pat_limit_hits(e->d.industries) +
+	    pat_limit_hits(e->d.capacities) + pat_limit_hits(e->d.context) +
+	    pat_limit_hits(e->d.offtopic);
+	return &e->stats;
+}
+
+static json_t *
+str_or_null(const char *s)
+{
+	return s && s[0] ? json_string(s) : json_null();
+}
+
+static json_t *
+slots_json(const struct eng_state *st)
+{
+	return json_pack("{s:o,s:o,s:o,s:o,s:o}",
+	    "role", str_or_null(st->role),
+	    "other_role", str_or_null(st->other_role),
+	    "from_role", str_or_null(st->from_role),
+	    "industry", str_or_null(st->industry),
+	    "capacity", str_or_null(st->capacity));
+}
+
+json_t *
+eng_reply_json(const struct eng_reply *r)
+{
+	json_t *j = json_object(), *a;
+	int i;
+
+	json_object_set_new(j, "kind", json_string(eng_kind_name(r->kind)));
+	json_object_set_new(j, "intent", str_or_null(r->intent));
+	json_object_set_new(j, "text", json_string(r->text));
+	json_object_set_new(j, "slots", slots_json(&r->slots));
+	a = json_array();
+	for (i = 0; i < r->noptions; i++)
+		json_array_append_new(a, json_pack("{s:s,s:s}", "label",
+		    r->options[i].label, "value", r->options[i].value));
+	json_object_set_new(j, "options", a);
+	a = json_array();
+	for (i = 0; i < r->nsuggestions; i++)
+		json_array_append_new(a, json_string(r->suggestions[i]));
+	json_object_set_new(j, "suggestions", a);
+	a = json_array();
+	for (i = 0; i < r->ncorrections; i++)
+		json_array_append_new(a, json_pack("{s:s,s:s}", "from",
+		    r->corrections[i].from, "to", r->corrections[i].to));
+	json_object_set_new(j, "corrections", a);
+	a = json_array();
+	for (i = 0; i < r->nsources; i++)
+		json_array_append_new(a, json_string(r->sources[i]));
+	json_object_set_new(j, "sources", a);
+	if (r->nladder > 0) {
+		json_t *steps = json_array();
+
+		for (i = 0; i < r->nladder; i++)
+			json_array_append_new(steps, json_pack("{s:s,s:s}",
+			    "id", r->ladder[i].value, "title",
+			    r->ladder[i].label));
+		json_object_set_new(j, "ladder", json_pack("{s:o,s:i}",
+		    "steps", steps, "focus", r->ladder_focus));
+	}
+	return j;
+}
+
+json_t *
+eng_state_to_json(const struct eng_state *st)
+{
+	json_t *j = slots_json(st);
+
+	json_object_set_new(j, "last_intent", str_or_null(st->last_intent));
+	json_object_set_new(j, "pending", str_or_null(st->pending));
+	json_object_set_new(j, "asked", json_integer(st->asked));
+	json_object_set_new(j, "pending_age", json_integer(st->pending_age));
+	return j;
+}
+
+static int
+get_slot(const json_t *j, const char *key, char *out)
+{
+	json_t *v = json_object_get(j, key);
+
+	if (v == NULL || json_is_null(v)) {
+		out[0] = '\0';
+		return 0;
+	}
+	if (!json_is_string(v) || json_string_length(v) >= ENG_ID_MAX)
+		return -1;
+	memcpy(out, json_string_value(v), json_string_length(v) + 1);
+	return 0;
+}
+
+int
+eng_state_from_json(struct eng_state *st, const json_t *j)
+{
+	struct eng_state s;
+	json_t *v;
+
+	eng_state_init(&s);
+	if (!json_is_object(j) ||
+	    get_slot(j, "role", s.role) || get_slot(j, "other_role",
+	    s.other_role) || get_slot(j, "from_role", s.from_role) ||
+	    get_slot(j, "industry", s.industry) || get_slot(j, "capacity",
+	    s.capacity) || get_slot(j, "last_intent", s.last_intent) ||
+	    get_slot(j, "pending", s.pending))
+		return -1;
+	if ((v = json_object_get(j, "asked")) && json_is_integer(v))
+		s.asked = (unsigned)json_integer_value(v);
+	if ((v = json_object_get(j, "pending_age")) && json_is_integer(v))
+		s.pending_age = (unsigned)json_integer_value(v);
+	*st = s;
+	return 0;
+}

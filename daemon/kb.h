@@ -1,0 +1,58 @@
+/* kb.h - the knowledge base: roles loaded from knowledge/, kept as plain
+ * structures for composing answers and in an in-memory SQLite FTS5 index for
+ * finding the nearest topics to a question we cannot answer. */
+#ifndef SLATE_KB_H
+#define SLATE_KB_H
+
+#include <stddef.h>
+
+#define KB_MAX_ROLES 32
+#define KB_MAX_LINKS 8
+#define KB_MAX_ITEMS 12
+#define KB_MAX_SRC 6
+
+/* Variation keys, in the order the engine knows them. */
+enum kb_var { KB_FILM, KB_TV, KB_MUSIC, KB_THEATER, KB_INTERNATIONAL,
+	KB_FUNDING, KB_CREATIVE, KB_NVAR };
+
+struct kb_text {
+	char *text;            /* NULL when the entry is absent */
+	char **items;          /* duties and career steps */
+	int nitems;
+	const char *src[KB_MAX_SRC];  /* ids, pointing into struct kb */
+	int nsrc;
+};
+
+struct kb_role {
+	char *id, *name, *title, *article;
+	int level;
+	struct kb_text definition, duties, hierarchy, credit, career, pay;
+	struct kb_text authority, involvement, focus;
+	struct kb_text var[KB_NVAR];
+	int reports_to[KB_MAX_LINKS], nreports_to;
+	int oversees[KB_MAX_LINKS], noversees;
+	int next[KB_MAX_LINKS], nnext;
+};
+
+struct kb_hit { int role; char field[24]; };
+
+struct kb;
+
+/* Load and validate dir/sources.json and dir/roles/ *.json.  On failure NULL
+ * and "file:line: reason" in err. */
+struct kb *kb_load(const char *dir, char *err, size_t errlen);
+void kb_free(struct kb *kb);
+int kb_nroles(const struct kb *kb);
+const struct kb_role *kb_role(const struct kb *kb, int i);
+int kb_find_role(const struct kb *kb, const char *id);
+const char *kb_var_name(enum kb_var v);
+int kb_var_find(const char *name);
+/* Up to max entries whose text best matches the words of q (FTS5, bm25). */
+int kb_search(struct kb *kb, const char *q, struct kb_hit *hits, int max);
+/* Content hash of every file read, as "kb-xxxxxxxx". */
+const char *kb_version(const struct kb *kb);
+int kb_nsources(const struct kb *kb);
+const char *kb_source_id(const struct kb *kb, int i);
+const char *kb_source_title(const struct kb *kb, int i);
+
+#endif

@@ -1,0 +1,178 @@
+/* lex.c - typo correction against the domain lexicon. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "lex.h"
+#include "norm.h"
+
+#define LEX_MAX 1024
+#define LEX_WORD 32
+
+struct lex_word {
+	char w[LEX_WORD];
+	unsigned char len;
+	unsigned char domain;     /* a correction target, not just known */
+};
+
+struct lex {
+	struct lex_word words[LEX_MAX];
+	int n;
+};
+
+static int
+cmp_word(const void *a, const void *b)
+{
+	return strcmp(((const struct lex_word *)a)->w,
+	    ((const struct lex_word *)b)->w);
+}
+
+struct lex *
+lex_load(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	struct lex *lx;
+	char line[256];
+	int lineno = 0, domain = -1;
+	size_t n, i;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s:0: cannot open", path);
+		return NULL;
+	}
+	if ((lx = calloc(1, sizeof *lx)) == NULL)
+		abort();
+	while (fgets(line, sizeof line, f) != NULL) {
+		lineno++;
+		n = strcspn(line, "\r\n");
+		line[n] = '\0';
+		while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+			line[--n] = '\0';
+		if (n == 0 || line[0] == '#')
+			continue;
+		if (strcmp(line, "[domain]") == 0 || strcmp(line, "[keep]") ==
+		    0) {
+			domain = line[1] == 'd';
+			continue;
+		}
+		for (i = 0; i < n; i++)
+			if (line[i] < 'a' || line[i] > 'z')
+				break;
+		if (domain < 0 || i < n || n >= LEX_WORD || lx->n == LEX_MAX) {
+			snprintf(err, errlen, "%s:%d: expected one lower-case "
+			    "word under [domain] or [keep]", path, lineno);
+			fclose(f);
+			free(lx);
+			return NULL;
+		}
+		memcpy(lx->words[lx->n].w, line, n + 1);
+		lx->words[lx->n].len = (unsigned char)n;
+		lx->words[lx->n].domain = (unsigned char)domain;
+		lx->n++;
+	}
+	fclose(f);
+	if (lx->n == 0) {
+		snprintf(err, errlen, "%s:%d: no words", path, lineno);
+		free(lx);
+		return NULL;
+	}
+	qsort(lx->words, (size_t)lx->n, sizeof lx->words[0], cmp_word);
+	return lx;
+}
+
+void
+lex_free(struct lex *lx)
+{
+	free(lx);
+}
+
+int
+lex_nwords(const struct lex *lx)
+{
+	return lx->n;
+}
+
+static int
+known(const struct lex *lx, const char *w)
+{
+	struct lex_word key;
+
+	snprintf(key.w, sizeof key.w, "%s", w);
+	return bsearch(&key, lx->words, (size_t)lx->n, sizeof key,
+	    cmp_word) != NULL;
+}
+
+/* Best domain word within the allowed distance; ties go to the first in
+ * sort order, and a tie between two different words means we cannot tell,
+ * so nothing is corrected. */
+static const char *
+best_match(const struct lex *lx, const char *w, size_t len)
+{
+	int i, d, best = 3, ties = 0, max = len >= 8 ? 2 : 1;
+	const char *found = NULL;
+
+	for (i = 0; i < lx->n; i++) {
+		const struct lex_word *c = &lx->words[i];
+
+		if (!c->domain)
+			continue;
+		/* People rarely get the first letter wrong; checking it
+		 * first keeps this loop cheap on every question. */
+		if (c->w[0] != w[0] && !(c->w[0] == w[1] && c->w[1] == w[0]))
+			continue;
+		d = norm_distance(w, len, c->w, c->len, max);
+		if (d > max || d > best)
+			continue;
+		if (d < best) {
+			best = d;
+			found = c->w;
+			ties = 0;
+		} else
+			ties++;
+	}
+	return ties ? NULL : found;
+}
+
+int
+lex_correct(const struct lex *lx, char *s, size_t cap,
+    struct eng_corr *corr, int max)
+{
+	char word[LEX_WORD];
+	size_t i = 0, j, len = strlen(s), wl, tl;
+	const char *to;
+	int n = 0;
+
+	while (i < len) {
+		if (!(s[i] >= 'a' && s[i] <= 'z')) {
+			i++;
+			continue;
+		}
+		for (j = i; j < len && s[j] >= 'a' && s[j] <= 'z'; j++)
+			;
+		wl = j - i;
+		if (wl < 4 || wl >= LEX_WORD) {
+			i = j;
+			continue;
+		}
+		memcpy(word, s + i, wl);
+		word[wl] = '\0';
+		if (known(lx, word) || (to = best_match(lx, word, wl)) == NULL) {
+			i = j;
+			continue;
+		}
+		tl = strlen(to);
+		if (len - wl + tl + 1 > cap) {
+			i = j;
+			continue;
+		}
+		memmove(s + i + tl, s + j, len - j + 1);
+		memcpy(s + i, to, tl);
+		len = len - wl + tl;
+		if (n < max) {
+			snprintf(corr[n].from, sizeof corr[n].from, "%s", word);
+			snprintf(corr[n].to, sizeof corr[n].to, "%s", to);
+		}
+		n++;
+		i += tl;
+	}
+	return n < max ? n : max;
+}

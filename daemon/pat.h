@@ -1,0 +1,32 @@
+/* pat.h - pattern files: named sections of PCRE2 regexes, one a line.
+ *
+ *   # a comment
+ *   [section-name]
+ *   \bco[- ]?producers?\b
+ *
+ * Every regex is compiled alone first so a bad one is reported as
+ * file:line with PCRE2's error offset; then each section is compiled once
+ * more as one alternation with JIT, which is what matching uses. */
+#ifndef SLATE_PAT_H
+#define SLATE_PAT_H
+
+#include <stddef.h>
+
+struct pat_set;
+
+/* Load a file; NULL on any error (the whole file is rejected) with
+ * "path:line: reason" in err.  An empty file, or one with no regex, is an
+ * error too: it would silently disable a whole part of the engine. */
+struct pat_set *pat_load(const char *path, char *err, size_t errlen);
+void pat_free(struct pat_set *ps);
+int pat_count(const struct pat_set *ps);
+const char *pat_name(const struct pat_set *ps, int section);
+int pat_find(const struct pat_set *ps, const char *name);
+/* Leftmost match of section at or after offset start in s.  Returns 1 and
+ * sets [*ms, *me) on a match, 0 otherwise; a match or depth limit reached
+ * counts as no match and is counted in pat_limit_hits(). */
+int pat_match(struct pat_set *ps, int section, const char *s, size_t len,
+    size_t start, size_t *ms, size_t *me);
+unsigned long pat_limit_hits(const struct pat_set *ps);
+
+#endif

@@ -1,0 +1,112 @@
+/* bench_engine.c - the engine alone: questions per second on one core and
+ * per-question latency percentiles over a mixed question set.
+ *
+ * usage: bench_engine [--knowledge DIR] [--patterns DIR] [--seconds N]
+ *
+ * The set mixes first questions, follow-ups answered by typing, carry-over,
+ * typos, long rambling questions and off-topic text, replayed as
+ * conversations so slot handling is measured too.  Output is one block of
+ * "key: value" lines for docs and scripts. */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "eng.h"
+
+static const char *convs[][6] = {
+	{ "what does a co-producer do??", "music", "and an associate producer?",
+	  "how is that different from a producer?", NULL },
+	{ "hi", "whats an EP even do lol", "who do they answer to",
+	  "thanks!", NULL },
+	{ "I'm a production coordinator, how do I get to co-producer?",
+	  "and how much does it pay", NULL },
+	{ "what is an assosiate prodcer", "film", "the money side",
+	  "how is the credit earned", NULL },
+	{ "how do i apply to the film school and whats the tuition", NULL },
+	{ "so I stayed for the end credits last night and there were like "
+	  "nine producers listed, some co- and some executive, does any of "
+	  "that actually mean anything?", NULL },
+	{ "line producer vs upm", "what about in TV?",
+	  "who's higher on the ladder", NULL },
+	{ "is an associate producer credit just a vanity thing",
+	  "can i get it by investing in the movie", NULL },
+	{ "exectuive producer responsibilities in theatre",
+	  "what camera should I buy for my short", NULL },
+	{ "asdkjh qwe zzz", "help", "start over", NULL },
+};
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct eng_reply r;
+	const char *kdir = "knowledge", *pdir = "patterns";
+	double seconds = 3, t0, t1, start, *lat;
+	size_t nlat = 0, cap = 1 << 22, c, k;
+	struct eng_state st;
+	struct eng *e;
+	char err[1024];
+	int i;
+
+	for (i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--knowledge") == 0)
+			kdir = argv[i + 1];
+		else if (strcmp(argv[i], "--patterns") == 0)
+			pdir = argv[i + 1];
+		else if (strcmp(argv[i], "--seconds") == 0)
+			seconds = atof(argv[i + 1]);
+	}
+	double load0 = now_us();
+	if ((e = eng_load(kdir, pdir, err, sizeof err)) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	t1 = now_us();
+	lat = malloc(cap * sizeof *lat);
+	if (lat == NULL)
+		return 1;
+	start = now_us();
+	while (now_us() - start < seconds * 1e6 && nlat + 16 < cap) {
+		for (c = 0; c < sizeof convs / sizeof convs[0]; c++) {
+			eng_state_init(&st);
+			for (k = 0; convs[c][k]; k++) {
+				t0 = now_us();
+				eng_ask(e, &st, convs[c][k],
+				    strlen(convs[c][k]), &r);
+				lat[nlat++] = now_us() - t0;
+			}
+		}
+	}
+	t0 = now_us() - start;
+	qsort(lat, nlat, sizeof *lat, cmp_double);
+	printf("engine_load_ms: %.2f\n", (t1 - load0) / 1e3);
+	printf("questions: %zu\n", nlat);
+	printf("questions_per_second: %.0f\n", nlat / (t0 / 1e6));
+	printf("p50_us: %.2f\n", lat[nlat / 2]);
+	printf("p90_us: %.2f\n", lat[nlat * 9 / 10]);
+	printf("p99_us: %.2f\n", lat[nlat * 99 / 100]);
+	printf("p999_us: %.2f\n", lat[nlat * 999 / 1000]);
+	printf("max_us: %.2f\n", lat[nlat - 1]);
+	printf("cpu: %d\n", sched_getcpu());
+	free(lat);
+	eng_free(e);
+	return 0;
+}
