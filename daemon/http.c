@@ -1,0 +1,253 @@
+/* http.c - /healthz, /metrics, response headers and the Origin check. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <jansson.h>
+#include "cfg.h"
+#include "eng.h"
+#include "http.h"
+#include "log.h"
+#include "met.h"
+#include "srv.h"
+#include "store.h"
+
+/* The page at / embeds the widget exactly as a school would: scripts and
+ * styles from files only, the socket to this server.  frame-ancestors
+ * 'none' because nothing here is meant to be framed (the widget lives in
+ * the host page's DOM, not in an iframe). */
+static const struct lws_protocol_vhost_options hdr_referrer = {
+	NULL, NULL, "referrer-policy:", "no-referrer"
+};
+static const struct lws_protocol_vhost_options hdr_nosniff = {
+	&hdr_referrer, NULL, "x-content-type-options:", "nosniff"
+};
+static const struct lws_protocol_vhost_options hdr_corp = {
+	&hdr_nosniff, NULL, "cross-origin-resource-policy:", "cross-origin"
+};
+const struct lws_protocol_vhost_options http_headers[] = { {
+	&hdr_corp, NULL, "content-security-policy:",
+	"default-src 'none'; script-src 'self'; style-src 'self'; "
+	"img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+} };
+
+static char *
+http_healthz(size_t *len)
+{
+	char state[160];
+	json_t *j;
+	char *s;
+	int ok;
+
+	store_state(srv.store, state, sizeof state);
+	ok = strcmp(state, "ok") == 0;
+	j = json_pack("{s:s,s:I,s:s,s:i,s:{s:s,s:I,s:i},s:s}",
+	    "status", srv.stopping ? "stopping" : ok ? "ok" : "degraded",
+	    "uptime", (json_int_t)(srv_now() - srv.started),
+	    "version", eng_version(srv.eng),
+	    "connections", srv.conns,
+	    "storage", "state", state,
+	    "sessions", (json_int_t)store_sessions(srv.store),
+	    "queued", store_queued(srv.store),
+	    "reload", srv.reload ? "running" : srv.reload_status);
+	if (j == NULL)
+		return NULL;
+	s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (s) {
+		/* a trailing newline is kind to curl users */
+		*len = strlen(s);
+		char *t = realloc(s, *len + 2);
+		if (t == NULL) {
+			free(s);
+			return NULL;
+		}
+		s = t;
+		s[(*len)++] = '\n';
+		s[*len] = '\0';
+	}
+	return s;
+}
+
+static char *
+http_metrics(size_t *len)
+{
+	struct met_gauges g = {
+		.uptime = srv_now() - srv.started,
+		.conns = srv.conns,
+		.sessions = store_sessions(srv.store),
+		.store_queue = store_queued(srv.store),
+		.version = eng_version(srv.eng),
+		.regex_limit_hits = eng_stats(srv.eng)->regex_limit_hits,
+	};
+
+	return met_render(&g, len);
+}
+
+/* Headers and, unless HEAD, a body written at the next WRITEABLE. */
+static int
+http_respond(struct lws *wsi, struct http_req *r, unsigned status,
+    const char *type)
+{
+	unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start;
+	unsigned char *end = buf + sizeof buf - 1;
+
+	if (lws_add_http_common_headers(wsi, status, type, r->len, &p, end) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)
+	    "cache-control:", (const unsigned char *)"no-store", 8, &p, end))
+		return 1;
+	if (status == HTTP_STATUS_METHOD_NOT_ALLOWED &&
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)"allow:",
+	    (const unsigned char *)"GET, HEAD", 9, &p, end))
+		return 1;
+	if (lws_finalize_write_http_header(wsi, start, &p, end))
+		return 1;
+	if (r->head || r->len == 0) {
+		free(r->body);
+		r->body = NULL;
+		return lws_http_transaction_completed(wsi) ? -1 : 0;
+	}
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
+static int
+http_text(struct lws *wsi, struct http_req *r, unsigned status,
+    const char *text)
+{
+	free(r->body);
+	r->body = strdup(text);
+	r->len = r->body ? strlen(r->body) : 0;
+	return http_respond(wsi, r, status, "text/plain; charset=utf-8");
+}
+
+int
+http_refuse(struct lws *wsi, unsigned status, const char *text)
+{
+	unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start;
+	unsigned char *end = buf + sizeof buf - 1;
+	size_t n = strlen(text);
+
+	/* Headers and body in one write: still plain HTTP at this point and
+	 * the connection is closed right after. */
+	if (lws_add_http_common_headers(wsi, status, "text/plain; charset=utf-8",
+	    n, &p, end) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)
+	    "connection:", (const unsigned char *)"close", 5, &p, end) ||
+	    lws_finalize_http_header(wsi, &p, end) ||
+	    (size_t)(end - p) < n)
+		return -1;
+	memcpy(p, text, n);
+	p += n;
+	if (lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_FINAL) !=
+	    (int)(p - start))
+		return -1;
+	return 1;
+}
+
+int
+http_api(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	struct http_req *r = user;
+	unsigned char buf[LWS_PRE + 16];
+	char uri[64];
+	int n;
+
+	switch (reason) {
+	case LWS_CALLBACK_HTTP:
+		r->head = lws_hdr_total_length(wsi, WSI_TOKEN_HEAD_URI) > 0;
+		if (!r->head && lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0) {
+			/* POST and friends: answer once any body is read */
+			if (lws_hdr_total_length(wsi,
+			    WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0)
+				return 0;
+			return http_text(wsi, r, HTTP_STATUS_METHOD_NOT_ALLOWED,
+			    "method not allowed\n");
+		}
+		if (lws_hdr_copy(wsi, uri, sizeof uri, r->head ?
+		    WSI_TOKEN_HEAD_URI : WSI_TOKEN_GET_URI) <= 0)
+			return http_text(wsi, r, HTTP_STATUS_NOT_FOUND,
+			    "not found\n");
+		free(r->body);
+		r->body = NULL;
+		if (strcmp(uri, "/healthz") == 0) {
+			r->body = http_healthz(&r->len);
+			if (r->body == NULL)
+				return 1;
+			return http_respond(wsi, r, HTTP_STATUS_OK,
+			    "application/json");
+		}
+		if (strcmp(uri, "/metrics") == 0) {
+			r->body = http_metrics(&r->len);
+			if (r->body == NULL)
+				return 1;
+			return http_respond(wsi, r, HTTP_STATUS_OK,
+			    "text/plain; version=0.0.4; charset=utf-8");
+		}
+		return http_text(wsi, r, HTTP_STATUS_NOT_FOUND, "not found\n");
+	case LWS_CALLBACK_HTTP_BODY:
+		return 0;
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		return http_text(wsi, r, HTTP_STATUS_METHOD_NOT_ALLOWED,
+		    "method not allowed\n");
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		if (r->body == NULL)
+			break;
+		/* lws_write needs LWS_PRE bytes in front of what it sends */
+		{
+			unsigned char *b = malloc(LWS_PRE + r->len);
+
+			if (b == NULL)
+				return -1;
+			memcpy(b + LWS_PRE, r->body, r->len);
+			n = lws_write(wsi, b + LWS_PRE, r->len,
+			    LWS_WRITE_HTTP_FINAL);
+			free(b);
+		}
+		free(r->body);
+		r->body = NULL;
+		if (n != (int)r->len)
+			return -1;
+		return lws_http_transaction_completed(wsi) ? -1 : 0;
+	case LWS_CALLBACK_CLOSED_HTTP:
+	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+		if (r) {
+			free(r->body);
+			r->body = NULL;
+		}
+		break;
+	default:
+		break;
+	}
+	(void)buf;
+	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+int
+http_origin_ok(struct lws *wsi, char *out, size_t size)
+{
+	char origin[256], host[256];
+	const char *o;
+	int n = lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN);
+
+	snprintf(out, size, "%s", n > 0 ? origin : "");
+	if (n == 0)
+		return 1;       /* not a browser: Origin protects browsers only */
+	if (n < 0)
+		return 0;
+	for (int i = 0; i < srv.cfg->norigins; i++)
+		if (strcmp(srv.cfg->origins[i], "*") == 0 ||
+		    strcasecmp(srv.cfg->origins[i], origin) == 0)
+			return 1;
+	if (lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST) <= 0)
+		return 0;
+	if (strncasecmp(origin, "http://", 7) == 0)
+		o = origin + 7;
+	else if (strncasecmp(origin, "https://", 8) == 0)
+		o = origin + 8;
+	else
+		return 0;
+	return strcasecmp(o, host) == 0;
+}

@@ -1,0 +1,137 @@
+/* slated.c - the Slate daemon: flags, engine, store, signals, then the
+ * libwebsockets loop in ws.c until SIGTERM/SIGINT. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "cfg.h"
+#include "eng.h"
+#include "log.h"
+#include "reload.h"
+#include "srv.h"
+#include "store.h"
+#include "ws.h"
+
+struct server srv;
+
+static pthread_mutex_t srv_wake_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct lws_context *srv_wake_ctx;
+
+double
+srv_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int64_t
+srv_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+srv_wake(void *unused)
+{
+	pthread_mutex_lock(&srv_wake_mu);
+	if (srv_wake_ctx)
+		lws_cancel_service(srv_wake_ctx);
+	pthread_mutex_unlock(&srv_wake_mu);
+}
+
+void
+srv_set_wake(struct lws_context *ctx)
+{
+	pthread_mutex_lock(&srv_wake_mu);
+	srv_wake_ctx = ctx;
+	pthread_mutex_unlock(&srv_wake_mu);
+}
+
+/* Only the main thread takes signals (the store and reload threads block
+ * them all), and it is the thread that creates and destroys the context,
+ * so srv.ctx is stable here.  lws_cancel_service() on unix is one
+ * eventfd/pipe write: safe in a handler.  The work happens in the loop. */
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		srv.hup = 1;
+	else
+		srv.stop = 1;
+	if (srv.ctx)
+		lws_cancel_service(srv.ctx);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cfg cfg;
+	struct store_opts so;
+	struct sigaction sa;
+	char err[512];
+	int rc;
+
+	rc = cfg_parse(&cfg, argc, argv, err, sizeof err);
+	if (rc != 0) {
+		if (rc < 0)
+			fprintf(stderr, "slated: %s\n", err);
+		cfg_free(&cfg);
+		return rc < 0 ? 2 : 0;
+	}
+	log_set_level((enum log_level)cfg.log_level);
+	log_route_lws();
+	srv.cfg = &cfg;
+	srv.started = srv_now();
+	snprintf(srv.reload_status, sizeof srv.reload_status, "none yet");
+
+	srv.eng = eng_load(cfg.knowledge, cfg.patterns, err, sizeof err);
+	if (srv.eng == NULL) {
+		log_error("cannot load the engine: %s", err);
+		cfg_free(&cfg);
+		return 1;
+	}
+	log_info("engine %s from %s and %s", eng_version(srv.eng),
+	    cfg.knowledge, cfg.patterns);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	so.transcripts = !cfg.no_transcripts;
+	so.history_max = cfg.history_max;
+	so.session_days = cfg.session_days;
+	srv.store = store_open(cfg.db, &so, srv_wake, NULL, err, sizeof err);
+	if (srv.store == NULL) {
+		log_error("cannot open the session store: %s", err);
+		eng_free(srv.eng);
+		cfg_free(&cfg);
+		return 1;
+	}
+	log_info("sessions in %s (%s, kept %d days idle)", cfg.db,
+	    cfg.no_transcripts ? "slots only" : "slots and transcripts",
+	    cfg.session_days);
+
+	rc = ws_run();
+	if (srv.store)
+		store_close(srv.store);
+	/* A reload still running is not waited for: exiting within the
+	 * grace period matters more, and the process end takes it along. */
+	if (srv.reload && reload_ready(srv.reload))
+		eng_free(reload_finish(srv.reload, err, sizeof err));
+	eng_free(srv.eng);
+	log_info("stopped");
+	cfg_free(&cfg);
+	return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,36 @@
+# slated: the WebSocket daemon (issue 3), included by the top-level
+# CMakeLists.txt.  Needs libwebsockets (Debian 12: 4.1.6).
+if(NOT LWS_FOUND)
+  message(WARNING "libwebsockets not found: slated is not built")
+  return()
+endif()
+find_package(Threads REQUIRED)
+
+set(SLATED_DIR ${CMAKE_CURRENT_LIST_DIR})
+add_executable(slated
+  ${SLATED_DIR}/slated.c ${SLATED_DIR}/cfg.c ${SLATED_DIR}/log.c
+  ${SLATED_DIR}/met.c ${SLATED_DIR}/http.c ${SLATED_DIR}/ws.c
+  ${SLATED_DIR}/store.c ${SLATED_DIR}/reload.c)
+target_link_libraries(slated PRIVATE slate_engine PkgConfig::LWS
+                      Threads::Threads)
+install(TARGETS slated RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+
+# `slate unanswered` lists the questions slated recorded as fallbacks.
+target_sources(slate PRIVATE ${SLATED_DIR}/unans.c)
+
+# Protocol tests: node's test runner and the ws package (npm ci), each file
+# against its own slated on a free port.
+find_program(NODE_EXECUTABLE node)
+if(NODE_EXECUTABLE)
+  file(GLOB SLATED_PROTOCOL_TESTS ${SLATED_DIR}/../tests/protocol/*.test.js)
+  foreach(t ${SLATED_PROTOCOL_TESTS})
+    get_filename_component(name ${t} NAME_WE)
+    add_test(NAME protocol_${name}
+             COMMAND ${NODE_EXECUTABLE} --test ${t}
+             WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+    set_tests_properties(protocol_${name} PROPERTIES TIMEOUT 120
+      ENVIRONMENT "SLATED=$<TARGET_FILE:slated>;SLATE_ROOT=${CMAKE_SOURCE_DIR}")
+  endforeach()
+else()
+  message(WARNING "node not found: protocol tests are not registered")
+endif()

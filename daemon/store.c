@@ -1,0 +1,626 @@
+/* store.c - SQLite session store on a thread of its own.  See store.h for
+ * the contract and docs/operations.md for why it is built this way. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include "store.h"
+
+/* In --no-transcripts mode nothing said is stored, but a client resending
+ * a message after a reconnect must still get the same reply and not a
+ * second answer: the thread remembers the last few replies in memory. */
+#define STORE_RING 256
+
+enum {
+	Q_LOOKUP, Q_UPSERT, Q_TURN, Q_UNANS, Q_LOAD, Q_HIST, Q_RESET,
+	Q_FORGET, Q_UNLINK, Q_PURGE, Q_PURGE_UNANS, Q_COUNT, Q_N
+};
+
+static const char *const store_sql[Q_N] = {
+	[Q_LOOKUP] = "SELECT reply FROM turns WHERE session = ?1 AND id = ?2",
+	[Q_UPSERT] = "INSERT INTO sessions (token, created, seen, slots) "
+		     "VALUES (?1, ?2, ?2, ?3) ON CONFLICT (token) DO UPDATE "
+		     "SET seen = excluded.seen, slots = excluded.slots",
+	[Q_TURN] = "INSERT INTO turns (session, id, ts, user_text, bot_text, "
+		   "reply) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[Q_UNANS] = "INSERT INTO unanswered (ts, session, text) "
+		    "VALUES (?1, ?2, ?3)",
+	[Q_LOAD] = "UPDATE sessions SET seen = ?2 WHERE token = ?1 "
+		   "RETURNING slots",
+	[Q_HIST] = "SELECT id, ts, user_text, bot_text, reply FROM turns "
+		   "WHERE session = ?1 ORDER BY rowid DESC LIMIT ?2",
+	[Q_RESET] = "UPDATE sessions SET slots = ?2, seen = ?3 "
+		    "WHERE token = ?1",
+	[Q_FORGET] = "DELETE FROM sessions WHERE token = ?1",
+	[Q_UNLINK] = "UPDATE unanswered SET session = NULL WHERE session = ?1",
+	[Q_PURGE] = "DELETE FROM sessions WHERE seen < ?1",
+	[Q_PURGE_UNANS] = "UPDATE unanswered SET session = NULL "
+			  "WHERE ts < ?1 AND session IS NOT NULL",
+	[Q_COUNT] = "SELECT count(*) FROM sessions",
+};
+
+static const char store_schema[] =
+    "PRAGMA foreign_keys = ON;"
+    "CREATE TABLE IF NOT EXISTS sessions ("
+    "  token TEXT PRIMARY KEY,"
+    "  created INTEGER NOT NULL,"
+    "  seen INTEGER NOT NULL,"
+    "  slots TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS sessions_seen ON sessions (seen);"
+    "CREATE TABLE IF NOT EXISTS turns ("
+    "  session TEXT NOT NULL REFERENCES sessions (token) ON DELETE CASCADE,"
+    "  id TEXT NOT NULL,"
+    "  ts INTEGER NOT NULL,"
+    "  user_text TEXT,"
+    "  bot_text TEXT,"
+    "  reply TEXT NOT NULL,"
+    "  UNIQUE (session, id));"
+    /* (session) indexes (session, rowid): history in order, cascades */
+    "CREATE INDEX IF NOT EXISTS turns_session ON turns (session);"
+    "CREATE TABLE IF NOT EXISTS unanswered ("
+    "  ts INTEGER NOT NULL,"
+    "  session TEXT,"
+    "  text TEXT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS unanswered_ts ON unanswered (ts);"
+    "CREATE INDEX IF NOT EXISTS unanswered_session ON unanswered (session);"
+    "PRAGMA user_version = 1;";
+
+struct store_ring {
+	char token[STORE_TOKEN_LEN + 1];
+	char id[STORE_ID_MAX];
+	char *reply;
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *q[Q_N];
+	struct store_opts o;
+	void (*wake)(void *);
+	void *wake_arg;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	/* under mu */
+	struct store_job *todo, **todo_tail;
+	struct store_job *done, **done_tail;
+	int queued, closing;
+	long sessions;
+	char state[160];
+	/* thread only */
+	struct store_ring ring[STORE_RING];
+	int ring_next;
+};
+
+static void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+
+	if (p == NULL)
+		abort();
+	return p;
+}
+
+struct store_job *
+store_job_new(enum store_op op)
+{
+	struct store_job *j = xcalloc(1, sizeof *j);
+
+	j->op = op;
+	return j;
+}
+
+void
+store_job_free(struct store_job *j)
+{
+	if (j == NULL)
+		return;
+	free(j->user_text);
+	free(j->bot_text);
+	free(j->reply);
+	free(j->slots);
+	json_decref(j->result);
+	free(j);
+}
+
+int
+store_new_token(char out[STORE_TOKEN_LEN + 1])
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+				  "qrstuvwxyz0123456789-_";
+	unsigned char raw[24];
+	size_t got = 0;
+
+	while (got < sizeof raw) {
+		ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	for (int i = 0, o = 0; i < 24; i += 3) {
+		unsigned v = (unsigned)raw[i] << 16 | (unsigned)raw[i + 1] << 8 |
+		    raw[i + 2];
+
+		out[o++] = b64[v >> 18 & 63];
+		out[o++] = b64[v >> 12 & 63];
+		out[o++] = b64[v >> 6 & 63];
+		out[o++] = b64[v & 63];
+	}
+	out[STORE_TOKEN_LEN] = '\0';
+	return 0;
+}
+
+int
+store_token_valid(const char *s)
+{
+	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+			     "vwxyz0123456789-_");
+
+	return n == STORE_TOKEN_LEN && s[n] == '\0';
+}
+
+static int
+store_fail(struct store *s, struct store_job *j, const char *what)
+{
+	j->rc = -1;
+	snprintf(j->err, sizeof j->err, "%s: %s", what, sqlite3_errmsg(s->db));
+	return -1;
+}
+
+static int
+store_step_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* The history entries of one session, oldest first. */
+static json_t *
+store_history(struct store *s, const char *token)
+{
+	sqlite3_stmt *st = s->q[Q_HIST];
+	json_t *rev = json_array(), *hist = json_array();
+
+	sqlite3_bind_text(st, 1, token, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, s->o.history_max);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		json_int_t ts = sqlite3_column_int64(st, 1);
+		const char *ut = (const char *)sqlite3_column_text(st, 2);
+		const char *bt = (const char *)sqlite3_column_text(st, 3);
+		const char *rp = (const char *)sqlite3_column_text(st, 4);
+		json_t *reply = rp ? json_loads(rp, 0, NULL) : NULL;
+		json_t *bot = json_pack("{s:s,s:s,s:I,s:s}", "from", "bot",
+		    "text", bt ? bt : "", "ts", ts, "re", id ? id : "");
+
+		/* what a client needs to redraw a bot turn as it was */
+		if (reply && bot) {
+			static const char *const keep[] = { "kind", "intent",
+				"options", "ladder" };
+
+			for (size_t k = 0; k < 4; k++) {
+				json_t *v = json_object_get(reply, keep[k]);
+
+				if (v)
+					json_object_set(bot, keep[k], v);
+			}
+		}
+		json_decref(reply);
+		if (bot)
+			json_array_append_new(rev, bot);
+		json_array_append_new(rev, json_pack("{s:s,s:s,s:I,s:s}",
+		    "from", "user", "text", ut ? ut : "", "ts", ts, "id",
+		    id ? id : ""));
+	}
+	sqlite3_reset(st);
+	for (size_t i = json_array_size(rev); i > 0; i--)
+		json_array_append(hist, json_array_get(rev, i - 1));
+	json_decref(rev);
+	return hist;
+}
+
+static int
+store_do_load(struct store *s, struct store_job *j)
+{
+	sqlite3_stmt *st = s->q[Q_LOAD];
+	json_t *slots = NULL;
+	int rc;
+
+	sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, j->ts);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+
+		slots = t ? json_loads(t, 0, NULL) : NULL;
+		j->found = 1;
+	}
+	/* RETURNING: step to the end before reset so the update completes */
+	while (rc == SQLITE_ROW)
+		rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(slots);
+		return store_fail(s, j, "load");
+	}
+	if (!j->found)
+		return 0;
+	j->result = json_pack("{s:o,s:o}", "slots",
+	    slots ? slots : json_object(), "history",
+	    s->o.transcripts ? store_history(s, j->token) : json_array());
+	return 0;
+}
+
+static struct store_ring *
+store_ring_find(struct store *s, const char *token, const char *id)
+{
+	for (int i = 0; i < STORE_RING; i++)
+		if (s->ring[i].reply && strcmp(s->ring[i].id, id) == 0 &&
+		    strcmp(s->ring[i].token, token) == 0)
+			return &s->ring[i];
+	return NULL;
+}
+
+static int
+store_do_turn(struct store *s, struct store_job *j)
+{
+	sqlite3_stmt *st;
+	const char *prev = NULL;
+
+	if (s->o.transcripts) {
+		st = s->q[Q_LOOKUP];
+		sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, j->id, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			prev = (const char *)sqlite3_column_text(st, 0);
+		if (prev) {
+			j->found = 1;
+			j->result = json_loads(prev, 0, NULL);
+		}
+		sqlite3_reset(st);
+	} else {
+		struct store_ring *r = store_ring_find(s, j->token, j->id);
+
+		if (r) {
+			j->found = 1;
+			j->result = json_loads(r->reply, 0, NULL);
+		}
+	}
+	if (j->found)
+		return 0;
+	st = s->q[Q_UPSERT];
+	sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, j->ts);
+	bind_text(st, 3, j->slots ? j->slots : "{}");
+	if (store_step_done(st))
+		return store_fail(s, j, "session");
+	if (s->o.transcripts) {
+		st = s->q[Q_TURN];
+		sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, j->id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 3, j->ts);
+		bind_text(st, 4, j->user_text);
+		bind_text(st, 5, j->bot_text);
+		bind_text(st, 6, j->reply ? j->reply : "{}");
+		if (store_step_done(st))
+			return store_fail(s, j, "turn");
+	} else if (j->reply) {
+		struct store_ring *r = &s->ring[s->ring_next];
+
+		s->ring_next = (s->ring_next + 1) % STORE_RING;
+		free(r->reply);
+		snprintf(r->token, sizeof r->token, "%s", j->token);
+		snprintf(r->id, sizeof r->id, "%s", j->id);
+		r->reply = strdup(j->reply);
+	}
+	if (j->fallback && j->user_text) {
+		st = s->q[Q_UNANS];
+		sqlite3_bind_int64(st, 1, j->ts);
+		sqlite3_bind_text(st, 2, j->token, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, j->user_text, -1, SQLITE_TRANSIENT);
+		if (store_step_done(st))
+			return store_fail(s, j, "unanswered");
+	}
+	return 0;
+}
+
+static int
+store_do(struct store *s, struct store_job *j)
+{
+	sqlite3_stmt *st;
+
+	switch (j->op) {
+	case STORE_LOAD:
+		return store_do_load(s, j);
+	case STORE_TURN:
+		return store_do_turn(s, j);
+	case STORE_RESET:
+		st = s->q[Q_RESET];
+		sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
+		bind_text(st, 2, j->slots ? j->slots : "{}");
+		sqlite3_bind_int64(st, 3, j->ts);
+		return store_step_done(st) ? store_fail(s, j, "reset") : 0;
+	case STORE_FORGET:
+		for (int i = 0; i < STORE_RING; i++)
+			if (s->ring[i].reply &&
+			    strcmp(s->ring[i].token, j->token) == 0) {
+				free(s->ring[i].reply);
+				s->ring[i].reply = NULL;
+			}
+		st = s->q[Q_FORGET];
+		sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
+		if (store_step_done(st))
+			return store_fail(s, j, "forget");
+		j->found = sqlite3_changes(s->db) > 0;
+		st = s->q[Q_UNLINK];
+		sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
+		return store_step_done(st) ? store_fail(s, j, "forget") : 0;
+	case STORE_PURGE: {
+		int64_t cut = j->ts - (int64_t)s->o.session_days * 86400000;
+
+		st = s->q[Q_PURGE];
+		sqlite3_bind_int64(st, 1, cut);
+		if (store_step_done(st))
+			return store_fail(s, j, "purge");
+		j->found = sqlite3_changes(s->db);
+		st = s->q[Q_PURGE_UNANS];
+		sqlite3_bind_int64(st, 1, cut);
+		return store_step_done(st) ? store_fail(s, j, "purge") : 0;
+	}
+	}
+	return -1;
+}
+
+static int
+store_exec(struct store *s, const char *sql)
+{
+	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* Run one batch in one transaction.  Each job is inside a savepoint, so a
+ * failing job is undone alone and the others still commit. */
+static void
+store_batch(struct store *s, struct store_job *batch)
+{
+	int began = store_exec(s, "BEGIN IMMEDIATE") == 0;
+	char failed[160] = "";
+
+	for (struct store_job *j = batch; j; j = j->next) {
+		if (!began) {
+			store_fail(s, j, "begin");
+			continue;
+		}
+		store_exec(s, "SAVEPOINT job");
+		if (store_do(s, j) == 0) {
+			store_exec(s, "RELEASE job");
+		} else {
+			store_exec(s, "ROLLBACK TO job");
+			store_exec(s, "RELEASE job");
+			snprintf(failed, sizeof failed, "%s", j->err);
+		}
+	}
+	if (began && store_exec(s, "COMMIT") != 0) {
+		snprintf(failed, sizeof failed, "commit: %s",
+		    sqlite3_errmsg(s->db));
+		for (struct store_job *j = batch; j; j = j->next) {
+			j->rc = -1;
+			snprintf(j->err, sizeof j->err, "%s", failed);
+			json_decref(j->result);
+			j->result = NULL;
+			j->found = 0;
+		}
+		store_exec(s, "ROLLBACK");
+	}
+	long n = -1;
+	sqlite3_stmt *st = s->q[Q_COUNT];
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+
+	pthread_mutex_lock(&s->mu);
+	s->sessions = n;
+	if (failed[0] || !began)
+		snprintf(s->state, sizeof s->state, "error: %s",
+		    failed[0] ? failed : sqlite3_errmsg(s->db));
+	else
+		snprintf(s->state, sizeof s->state, "ok");
+	pthread_mutex_unlock(&s->mu);
+}
+
+static void *
+store_main(void *arg)
+{
+	struct store *s = arg;
+
+	for (;;) {
+		struct store_job *batch, *last;
+
+		pthread_mutex_lock(&s->mu);
+		while (s->todo == NULL && !s->closing)
+			pthread_cond_wait(&s->cv, &s->mu);
+		batch = s->todo;
+		s->todo = NULL;
+		s->todo_tail = &s->todo;
+		pthread_mutex_unlock(&s->mu);
+		if (batch == NULL)
+			break;          /* closing and nothing left */
+		store_batch(s, batch);
+		for (last = batch; last->next; last = last->next)
+			;
+		pthread_mutex_lock(&s->mu);
+		*s->done_tail = batch;
+		s->done_tail = &last->next;
+		for (struct store_job *j = batch; j; j = j->next)
+			s->queued--;
+		pthread_mutex_unlock(&s->mu);
+		s->wake(s->wake_arg);
+	}
+	return NULL;
+}
+
+struct store *
+store_open(const char *path, const struct store_opts *o,
+    void (*wake)(void *), void *arg, char *err, size_t errlen)
+{
+	struct store *s = xcalloc(1, sizeof *s);
+	char *msg = NULL;
+	sigset_t all, old;
+	int rc;
+
+	s->o = *o;
+	s->wake = wake;
+	s->wake_arg = arg;
+	s->todo_tail = &s->todo;
+	s->done_tail = &s->done;
+	s->sessions = -1;
+	snprintf(s->state, sizeof s->state, "ok");
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, s->db ?
+		    sqlite3_errmsg(s->db) : "cannot open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	/* WAL: readers (slate unanswered) never block the writer.
+	 * synchronous=NORMAL: a commit is in the WAL file, and so survives
+	 * the process being killed, before COMMIT returns; only a power
+	 * failure can lose the last commits (docs/operations.md). */
+	if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = NORMAL;", NULL, NULL, &msg) != SQLITE_OK ||
+	    sqlite3_exec(s->db, store_schema, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, msg ? msg : "schema");
+		sqlite3_free(msg);
+		goto fail;
+	}
+	for (int i = 0; i < Q_N; i++)
+		if (sqlite3_prepare_v3(s->db, store_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->q[i], NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "%s: %s", path,
+			    sqlite3_errmsg(s->db));
+			goto fail;
+		}
+	if (sqlite3_step(s->q[Q_COUNT]) == SQLITE_ROW)
+		s->sessions = sqlite3_column_int64(s->q[Q_COUNT], 0);
+	sqlite3_reset(s->q[Q_COUNT]);
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	sigfillset(&all);
+	/* signals are the main thread's business: see slated.c */
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&s->thread, NULL, store_main, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot start the store thread");
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->cv);
+		goto fail;
+	}
+	return s;
+fail:
+	for (int i = 0; i < Q_N; i++)
+		sqlite3_finalize(s->q[i]);
+	sqlite3_close(s->db);
+	free(s);
+	return NULL;
+}
+
+void
+store_submit(struct store *s, struct store_job *j)
+{
+	j->next = NULL;
+	pthread_mutex_lock(&s->mu);
+	*s->todo_tail = j;
+	s->todo_tail = &j->next;
+	s->queued++;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
+struct store_job *
+store_done(struct store *s)
+{
+	struct store_job *list;
+
+	pthread_mutex_lock(&s->mu);
+	list = s->done;
+	s->done = NULL;
+	s->done_tail = &s->done;
+	pthread_mutex_unlock(&s->mu);
+	return list;
+}
+
+long
+store_sessions(struct store *s)
+{
+	long n;
+
+	pthread_mutex_lock(&s->mu);
+	n = s->sessions;
+	pthread_mutex_unlock(&s->mu);
+	return n;
+}
+
+int
+store_queued(struct store *s)
+{
+	int n;
+
+	pthread_mutex_lock(&s->mu);
+	n = s->queued;
+	pthread_mutex_unlock(&s->mu);
+	return n;
+}
+
+void
+store_state(struct store *s, char *buf, size_t size)
+{
+	pthread_mutex_lock(&s->mu);
+	snprintf(buf, size, "%s", s->state);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void
+store_close(struct store *s)
+{
+	struct store_job *j, *next;
+
+	if (s == NULL)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->closing = 1;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->thread, NULL);
+	for (j = store_done(s); j; j = next) {
+		next = j->next;
+		store_job_free(j);
+	}
+	for (int i = 0; i < Q_N; i++)
+		sqlite3_finalize(s->q[i]);
+	for (int i = 0; i < STORE_RING; i++)
+		free(s->ring[i].reply);
+	/* the last connection checkpoints the WAL into the main file */
+	sqlite3_close(s->db);
+	pthread_mutex_destroy(&s->mu);
+	pthread_cond_destroy(&s->cv);
+	free(s);
+}
