@@ -35,8 +35,6 @@ struct mention { int role; size_t s, e; };
 
 /* What one question says, before the session is consulted. */
 struct parse {
-	char t[ENG_INPUT_MAX + 256];
-	size_t len;
 	struct mention m[MAX_MENTIONS];
 	int nm;
 	int self_role;           /* "I'm a production coordinator" */
@@ -46,8 +44,12 @@ struct parse {
 	int capacity;            /* KB_FUNDING, KB_CREATIVE or -1 */
 	int intent;              /* I_*, or -1 */
 	int offtopic;            /* names something we do not cover */
+	int carry;               /* "and ...?", "what about ...?" */
+	int slot_only;           /* "the money side": a slot and nothing else */
 	struct eng_corr corr[ENG_CORR_MAX];
 	int ncorr;
+	size_t len;
+	char t[ENG_INPUT_MAX + 256];   /* last: parse() clears what precedes */
 };
 
 const char *
@@ -253,6 +255,28 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	}
 	p->offtopic = first_section_match(d->offtopic, p->t, p->len, NULL)
 	    >= 0;
+	sec = pat_find(d->context, "carry");
+	p->carry = sec >= 0 && pat_match(d->context, sec, p->t, p->len, 0,
+	    &s, &e);
+	/* "how is it different in TV?" names one role at most but an
+	 * industry or capacity: that is a variation, not a comparison, and
+	 * "X vs Y" naming two roles is a comparison whatever else matched. */
+	if (p->intent == I_COMPARE && p->nm < 2 && (p->industries ||
+	    p->capacity >= 0 || p->international))
+		p->intent = I_VARIATION;
+	else if (p->intent == I_VARIATION && p->nm >= 2 && !p->industries &&
+	    p->capacity < 0 && !p->international)
+		p->intent = I_COMPARE;
+	/* "the money side", "it's for an album": no role, not phrased as a
+	 * question, only an industry or capacity.  Money words make it look
+	 * like a funding question, but it answers the one we asked. */
+	sec = pat_find(d->context, "question");
+	p->slot_only = p->nm == 0 && p->self_role < 0 &&
+	    (p->industry >= 0 || p->capacity >= 0 || p->international) &&
+	    (p->intent < 0 || p->intent == I_FUNDING ||
+	    p->intent == I_VARIATION) &&
+	    !(sec >= 0 && pat_match(d->context, sec, p->t, p->len, 0, &s,
+	    &e));
 }
 
 /* ---- state helpers ------------------------------------------------------ */
@@ -824,6 +848,7 @@ smalltalk(const struct dlg_src *d, int intent, struct eng_state *st,
     struct eng_reply *out)
 {
 	out->kind = ENG_SMALLTALK;
+	out->intent = intent_names[intent];
 	switch (intent) {
 	case I_GREETING:
 		say(out, "Hi! I can explain producer roles: what a "
@@ -951,9 +976,21 @@ static int
 fill_pending(const struct dlg_src *d, const struct parse *p,
     struct eng_state *st)
 {
-	if (p->intent >= 0 && !is_smalltalk(p->intent) &&
+	/* "the money side" reads as a funding question and "is it different
+	 * on stage" as a variation one; with no role named they are answers
+	 * to the question we asked. */
+	if (p->intent >= 0 && !is_smalltalk(p->intent) && !p->slot_only &&
 	    strcmp(intent_names[p->intent], st->last_intent) != 0)
 		return 0;
+	if (p->slot_only && (p->industry >= 0 || p->capacity >= 0)) {
+		/* Answering another dimension than the one asked still
+		 * answers: "the money side" when we asked for an industry. */
+		if (p->industry >= 0)
+			set_str(st->industry, kb_var_name(p->industry));
+		if (p->capacity >= 0)
+			set_str(st->capacity, kb_var_name(p->capacity));
+		return 1;
+	}
 	if (strcmp(st->pending, "industry") == 0 && p->industry >= 0) {
 		set_str(st->industry, kb_var_name(p->industry));
 		return 1;
@@ -963,7 +1000,7 @@ fill_pending(const struct dlg_src *d, const struct parse *p,
 		return 1;
 	}
 	if (strcmp(st->pending, "from_role") == 0 &&
-	    (p->self_role >= 0 || p->nm == 1)) {
+	    (p->self_role >= 0 || (p->nm == 1 && !p->carry))) {
 		set_role(d, st->from_role, p->self_role >= 0 ? p->self_role :
 		    p->m[0].role);
 		return 1;
@@ -1035,6 +1072,9 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 		say(out, ".) ");
 	}
 	intent = p.intent;
+	if (p.slot_only && dlg_intent_find(st->last_intent) >= 0 &&
+	    !is_smalltalk(dlg_intent_find(st->last_intent)))
+		intent = -1;
 	has_entity = p.nm > 0 || p.self_role >= 0 || p.industry >= 0 ||
 	    p.capacity >= 0 || p.international;
 
@@ -1064,7 +1104,14 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 		if (++st->pending_age > 1 || intent >= 0)
 			st->pending[0] = '\0';
 	}
-	if (p.offtopic && p.nm == 0) {
+	/* "I'm a production coordinator - will I get credited?" asks about
+	 * the role the person holds. */
+	if (p.nm == 0 && p.self_role >= 0 && intent >= 0 &&
+	    intent != I_CAREER && !is_smalltalk(intent)) {
+		p.m[0] = (struct mention){ p.self_role, 0, 0 };
+		p.nm = 1;
+	}
+	if (p.offtopic && (p.nm == 0 || (intent == I_COMPARE && p.nm < 2))) {
 		fallback(d, &p, 1, out);
 		goto done;
 	}

@@ -107,13 +107,13 @@ known(const struct lex *lx, const char *w)
 static const char *
 best_match(const struct lex *lx, const char *w, size_t len)
 {
-	int i, d, best = 3, ties = 0, max = len >= 8 ? 2 : 1;
+	int i, d, best = 3, ties = 0, max = len >= 10 ? 2 : 1;
 	const char *found = NULL;
 
 	for (i = 0; i < lx->n; i++) {
 		const struct lex_word *c = &lx->words[i];
 
-		if (!c->domain)
+		if (!c->domain || (len < 5 && c->len > 5))
 			continue;
 		/* People rarely get the first letter wrong; checking it
 		 * first keeps this loop cheap on every question. */
@@ -149,7 +149,11 @@ lex_correct(const struct lex *lx, char *s, size_t cap,
 		for (j = i; j < len && s[j] >= 'a' && s[j] <= 'z'; j++)
 			;
 		wl = j - i;
-		if (wl < 4 || wl >= LEX_WORD) {
+		/* Short words are corrected only as the modifier in "lin
+		 * producer": anywhere else too many real words sit one edit
+		 * away from a short domain word. */
+		if (wl < 3 || wl >= LEX_WORD || (wl < 5 &&
+		    strncmp(s + j, " prod", 5) != 0)) {
 			i = j;
 			continue;
 		}
