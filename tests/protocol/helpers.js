@@ -1,0 +1,180 @@
+// helpers.js - start a real slated on a free port with a temporary database,
+// and a small promise-based WebSocket client for the protocol tests.
+'use strict';
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const WebSocket = require('ws');
+
+const ROOT = process.env.SLATE_ROOT || path.resolve(__dirname, '..', '..');
+const SLATED = process.env.SLATED || path.join(ROOT, 'build', 'slated');
+
+function tmpdir() {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'slated-test-'));
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(cond, ms, what) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out: ${typeof what === 'function' ? what() : what}`);
+    await sleep(10);
+  }
+}
+
+// Start slated; resolves once it logs that it is listening.  opts.dir keeps
+// the database between restarts, opts.port reuses a port.
+async function startSlated(opts = {}) {
+  const dir = opts.dir || tmpdir();
+  const port = opts.port || (await freePort());
+  const db = path.join(dir, 'slate.db');
+  const args = ['--port', String(port), '--db', db, ...(opts.args || [])];
+  const proc = spawn(SLATED, args, { cwd: opts.cwd || ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const s = {
+    port, dir, db, proc, log: '', exited: null,
+    url: `ws://127.0.0.1:${port}/chat`,
+    base: `http://127.0.0.1:${port}`,
+  };
+  proc.stderr.setEncoding('utf8');
+  proc.stderr.on('data', (d) => { s.log += d; if (process.env.SLATED_LOG) process.stderr.write(d); });
+  s.exit = new Promise((resolve) => proc.on('exit', (code, signal) => { s.exited = { code, signal }; resolve(s.exited); }));
+  await waitFor(() => s.log.includes('listening on') || s.exited, 10000, () => `slated start\n${s.log}`);
+  if (s.exited) throw new Error(`slated exited ${JSON.stringify(s.exited)}\n${s.log}`);
+  s.waitLog = (re, ms = 10000) => waitFor(() => re.test(s.log), ms, () => `log ${re}\n${s.log}`);
+  // SIGTERM; resolves with {code, signal, ms}
+  s.stop = async (sig = 'SIGTERM') => {
+    if (s.exited) return s.exited;
+    const t0 = Date.now();
+    proc.kill(sig);
+    const r = await s.exit;
+    return { ...r, ms: Date.now() - t0 };
+  };
+  return s;
+}
+
+// A WebSocket client whose messages are read with await next().
+class Client {
+  constructor(ws) {
+    this.ws = ws;
+    this.queue = [];
+    this.waiters = [];
+    this.received = [];
+    this.closed = new Promise((resolve) => {
+      ws.on('close', (code, reason) => {
+        this.closeInfo = { code, reason: reason.toString() };
+        resolve(this.closeInfo);
+        for (const w of this.waiters.splice(0)) w.reject(new Error(`closed ${code} ${reason}`));
+      });
+    });
+    ws.on('message', (data, isBinary) => {
+      const m = isBinary ? { binary: data } : JSON.parse(data.toString());
+      this.received.push(m);
+      const w = this.waiters.shift();
+      if (w) w.resolve(m); else this.queue.push(m);
+    });
+    ws.on('error', () => {});
+  }
+
+  static connect(url, opts = {}) {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, opts);
+      const c = new Client(ws);
+      ws.once('open', () => resolve(c));
+      ws.once('unexpected-response', (req, res) => {
+        const e = new Error(`HTTP ${res.statusCode}`);
+        e.status = res.statusCode;
+        reject(e);
+      });
+      ws.once('error', reject);
+    });
+  }
+
+  send(obj) { this.ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj)); }
+
+  next(ms = 5000) {
+    if (this.queue.length) return Promise.resolve(this.queue.shift());
+    if (this.closeInfo) return Promise.reject(new Error(`closed ${this.closeInfo.code}`));
+    return new Promise((resolve, reject) => {
+      const w = { resolve, reject };
+      const t = setTimeout(() => {
+        const i = this.waiters.indexOf(w);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(new Error('no message within ' + ms + ' ms'));
+      }, ms);
+      w.resolve = (m) => { clearTimeout(t); resolve(m); };
+      w.reject = (e) => { clearTimeout(t); reject(e); };
+      this.waiters.push(w);
+    });
+  }
+
+  async hello(session = null) {
+    this.send({ type: 'hello', session });
+    return this.next();
+  }
+
+  async ask(text, id) {
+    this.send({ type: 'ask', id, text });
+    return this.next();
+  }
+
+  close() { this.ws.close(); return this.closed; }
+}
+
+let idn = 0;
+const newId = () => `q${process.pid}-${++idn}`;
+
+function httpGet(url, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: opts.method || 'GET', headers: opts.headers, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    if (opts.body) req.write(opts.body);
+    req.end();
+  });
+}
+
+// One raw HTTP/1.1 request, path sent exactly as given (no normalising).
+function rawGet(port, reqPath) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1', () => {
+      sock.write(`GET ${reqPath} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+    });
+    let data = '';
+    sock.setEncoding('latin1');
+    sock.on('data', (d) => { data += d; });
+    sock.on('end', () => resolve(data));
+    sock.on('close', () => resolve(data));
+    sock.on('error', reject);
+    sock.setTimeout(5000, () => { sock.destroy(); resolve(data); });
+  });
+}
+
+// Prometheus text: value of one series, e.g. metric(text, 'slated_errors_total{code="bad_json"}').
+function metric(text, series) {
+  for (const line of text.split('\n')) {
+    if (line.startsWith(series + ' ')) return Number(line.slice(series.length + 1));
+  }
+  return undefined;
+}
+
+module.exports = { ROOT, SLATED, Client, startSlated, tmpdir, freePort, sleep, waitFor, newId, httpGet, rawGet, metric };
