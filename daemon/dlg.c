@@ -918,6 +918,7 @@ answer(const struct dlg_src *d, int intent, const struct parse *p,
 	int from = role_of(d, st->from_role);
 	const struct kb_role *r = kb_role(d->kb, ri);
 
+	st->pending[0] = '\0';     /* a new answer supersedes an old question */
 	if (intent == I_FUNDING && r == NULL) {
 		out->kind = ENG_ANSWER;
 		out->intent = intent_names[intent];
@@ -1100,8 +1101,9 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 			goto done;
 		}
 		/* Keep the question open across one interruption only, so
-		 * an unrelated question moves the conversation on. */
-		if (++st->pending_age > 1 || intent >= 0)
+		 * an unrelated question moves the conversation on; a new
+		 * answer drops it at once (see answer()). */
+		if (++st->pending_age > 1)
 			st->pending[0] = '\0';
 	}
 	/* "I'm a production coordinator - will I get credited?" asks about
