@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include "eng.h"
 #include "eval.h"
+#include "unans.h"
 
 static const char usage[] =
 "usage: slate [--knowledge DIR] [--patterns DIR] COMMAND [ARGS]\n"
@@ -17,6 +18,9 @@ static const char usage[] =
 "  check             validate knowledge and patterns; list every role's\n"
 "                    fields and the sources behind them\n"
 "  eval FILE.jsonl...  run conversation tests; pass/fail per case\n"
+"  unanswered [--db FILE]  questions slated could not answer, grouped\n"
+"                    by similarity with counts, newest first\n"
+"                    (default database: slate.db)\n"
 "\n"
 "By default the knowledge/ and patterns/ directories of the current\n"
 "directory are used when present, else the installed ones under\n"
@@ -141,6 +145,22 @@ main(int argc, char **argv)
 		return 2;
 	}
 	cmd = argv[i++];
+	if (strcmp(cmd, "unanswered") == 0) {
+		const char *db = "slate.db";
+
+		if (i + 1 < argc && strcmp(argv[i], "--db") == 0)
+			db = argv[i + 1];
+		else if (i < argc) {
+			fprintf(stderr, "slate unanswered: unexpected %s\n",
+			    argv[i]);
+			return 2;
+		}
+		if (unans_print(db, stdout, err, sizeof err) != 0) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
+		return 0;
+	}
 	/* Options may also follow the command, as people tend to type. */
 	for (; i + 1 < argc && (strcmp(argv[i], "--knowledge") == 0 ||
 	    strcmp(argv[i], "--patterns") == 0); i += 2) {
