@@ -185,13 +185,15 @@ conn_welcome(struct conn *c, int resumed, json_t *history)
 	conn_send(c, msg);
 }
 
+/* Hand j to the store thread for the session token (the connection's own
+ * when NULL).  j belongs to the store from here on: fill it in first. */
 static void
-conn_submit(struct conn *c, struct store_job *j)
+conn_submit(struct conn *c, struct store_job *j, const char *token)
 {
 	j->conn = c->serial;
 	j->ts = srv_wall_ms();
 	j->t0 = srv_now();
-	snprintf(j->token, sizeof j->token, "%s", c->token);
+	snprintf(j->token, sizeof j->token, "%s", token ? token : c->token);
 	c->busy = 1;
 	store_submit(srv.store, j);
 }
@@ -200,7 +202,6 @@ static void
 on_hello(struct conn *c, json_t *msg, const char *re)
 {
 	json_t *s = json_object_get(msg, "session");
-	struct store_job *j;
 
 	if (s == NULL || json_is_null(s)) {
 		if (conn_new_session(c) != 0) {
@@ -216,9 +217,7 @@ on_hello(struct conn *c, json_t *msg, const char *re)
 		    "a token this server gave you.");
 		return;
 	}
-	j = store_job_new(STORE_LOAD);
-	conn_submit(c, j);
-	snprintf(j->token, sizeof j->token, "%s", json_string_value(s));
+	conn_submit(c, store_job_new(STORE_LOAD), json_string_value(s));
 }
 
 /* Characters, not bytes: UTF-8 continuation bytes are not counted.  lws
@@ -308,7 +307,7 @@ on_ask(struct conn *c, json_t *msg, const char *re)
 		    "prepared. Please ask again.");
 		return;
 	}
-	conn_submit(c, j);
+	conn_submit(c, j, NULL);
 }
 
 static void
@@ -331,7 +330,7 @@ on_reset(struct conn *c, const char *re)
 	sj = eng_state_to_json(&c->next_st);
 	j->slots = sj ? json_dumps(sj, JSON_COMPACT) : NULL;
 	json_decref(sj);
-	conn_submit(c, j);
+	conn_submit(c, j, NULL);
 }
 
 static void
@@ -350,7 +349,7 @@ on_forget(struct conn *c, const char *re)
 	j = store_job_new(STORE_FORGET);
 	if (re)
 		snprintf(j->id, sizeof j->id, "%s", re);
-	conn_submit(c, j);
+	conn_submit(c, j, NULL);
 }
 
 /* Token bucket: burst messages at once, then rate per minute. */
