@@ -540,13 +540,15 @@ ws_collect(void)
 static void
 ws_reload_check(void)
 {
-	char why[512];
+	char why[512], esc[1100];
 	struct eng *e;
 
 	if (srv.reload && reload_ready(srv.reload)) {
 		e = reload_finish(srv.reload, why, sizeof why);
 		srv.reload = NULL;
 		met_reload(e != NULL);
+		/* the reason quotes files and test names: escape it */
+		log_esc(esc, sizeof esc, why, strlen(why));
 		if (e) {
 			struct eng *old = srv.eng;
 
@@ -554,10 +556,10 @@ ws_reload_check(void)
 			 * thread, so nothing holds the old one now. */
 			srv.eng = e;
 			eng_free(old);
-			log_info("reload: %s", why);
+			log_info("reload: %s", esc);
 		} else {
 			log_warn("reload refused, old knowledge kept (%s): %s",
-			    eng_version(srv.eng), why);
+			    eng_version(srv.eng), esc);
 		}
 		snprintf(srv.reload_status, sizeof srv.reload_status, "%s: %s",
 		    e ? "ok" : "refused", why);
