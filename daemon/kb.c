@@ -12,13 +12,32 @@
 
 struct kb_source { char *id, *title; };
 
+#define KB_MAX_ROWS 1024
+
+/* One entry of the index (a field of a role) and one (entry, score) pair
+ * of a term's posting list. */
+struct kb_row { int role; char field[24]; };
+struct kb_posting { int row; double score; };
+
+/* A word of the index: how many entries hold it and, for words that can
+ * tell entries apart, FTS5's bm25 score of each entry for that word. */
+struct kb_term {
+	char *w;
+	int doc;
+	struct kb_posting *post;
+	int npost;
+};
+
 struct kb {
 	struct kb_role roles[KB_MAX_ROLES];
+	struct kb_term *terms;   /* sorted by word */
+	int nterms;
+	struct kb_row rows[KB_MAX_ROWS];
+	int nrows;
 	int nroles;
 	struct kb_source sources[KB_MAX_SOURCES];
 	int nsources;
 	sqlite3 *db;
-	sqlite3_stmt *search;
 	uint32_t hash;
 	char version[16];
 };
@@ -415,6 +434,129 @@ fts_add(struct kb *kb, sqlite3_stmt *ins, int role, const char *field,
 }
 
 static int
+cmp_term(const void *a, const void *b)
+{
+	return strcmp(((const struct kb_term *)a)->w,
+	    ((const struct kb_term *)b)->w);
+}
+
+/* bm25 is a sum over the query's terms, so the score FTS5 gives an OR
+ * query is the sum of the scores it gives each term alone.  Asking FTS5
+ * once per term at load time makes a question's search a few additions
+ * instead of a query plan, a cursor and a ranking pass (tens of
+ * microseconds even when no term matches). */
+static int
+load_postings(struct kb *kb)
+{
+	sqlite3_stmt *q = NULL;
+	struct kb_posting buf[KB_MAX_ROWS];
+	int i, n;
+
+	if (sqlite3_prepare_v2(kb->db, "SELECT rowid, bm25(fts) FROM fts "
+	    "WHERE fts MATCH ?", -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	for (i = 0; i < kb->nterms; i++) {
+		struct kb_term *t = &kb->terms[i];
+		char phrase[80];
+
+		if (t->doc * 3 > kb->nrows || strlen(t->w) > 60)
+			continue;
+		snprintf(phrase, sizeof phrase, "\"%s\"", t->w);
+		sqlite3_reset(q);
+		sqlite3_bind_text(q, 1, phrase, -1, SQLITE_TRANSIENT);
+		n = 0;
+		while (sqlite3_step(q) == SQLITE_ROW && n < KB_MAX_ROWS) {
+			buf[n].row = sqlite3_column_int(q, 0) - 1;
+			buf[n].score = sqlite3_column_double(q, 1);
+			if (buf[n].row >= 0 && buf[n].row < kb->nrows)
+				n++;
+		}
+		t->post = xcalloc((size_t)n, sizeof *t->post);
+		memcpy(t->post, buf, (size_t)n * sizeof *t->post);
+		t->npost = n;
+	}
+	sqlite3_finalize(q);
+	return 0;
+}
+
+/* Every word of the index with its document count.  A question's words
+ * are looked up here first, so words the index lacks, and words nearly
+ * every entry holds, never reach FTS5: a query costs microseconds per
+ * term even when the term is absent, and off-topic questions are mostly
+ * such words. */
+static int
+load_vocab(struct kb *kb)
+{
+	sqlite3_stmt *q = NULL;
+	int cap = 256;
+
+	if (sqlite3_exec(kb->db, "CREATE VIRTUAL TABLE vocab USING "
+	    "fts5vocab(fts, 'row')", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(kb->db, "SELECT term, doc FROM vocab", -1, &q,
+	    NULL) != SQLITE_OK)
+		return -1;
+	kb->terms = xcalloc((size_t)cap, sizeof *kb->terms);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		if (kb->nterms == cap) {
+			struct kb_term *t;
+
+			cap *= 2;
+			t = realloc(kb->terms, (size_t)cap * sizeof *t);
+			if (t == NULL)
+				abort();
+			kb->terms = t;
+		}
+		kb->terms[kb->nterms].w = xstrdup((const char *)
+		    sqlite3_column_text(q, 0));
+		kb->terms[kb->nterms].doc = sqlite3_column_int(q, 1);
+		kb->nterms++;
+	}
+	sqlite3_finalize(q);
+	qsort(kb->terms, (size_t)kb->nterms, sizeof *kb->terms, cmp_term);
+	if (sqlite3_prepare_v2(kb->db, "SELECT rowid, role, field FROM fts "
+	    "ORDER BY rowid", -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(q) == SQLITE_ROW && kb->nrows < KB_MAX_ROWS) {
+		/* rowids are 1..n in insertion order */
+		kb->rows[kb->nrows].role = sqlite3_column_int(q, 1);
+		snprintf(kb->rows[kb->nrows].field,
+		    sizeof kb->rows[0].field, "%s",
+		    (const char *)sqlite3_column_text(q, 2));
+		kb->nrows++;
+	}
+	sqlite3_finalize(q);
+	return load_postings(kb);
+}
+
+/* The index's spelling of w (w itself, or w without/with a plural s), if
+ * it is a word that can tell entries apart. */
+static const struct kb_term *
+useful_term(const struct kb *kb, const char *w)
+{
+	char alt[40];
+	struct kb_term key, *t;
+	size_t n = strlen(w);
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (i == 0)
+			snprintf(alt, sizeof alt, "%s", w);
+		else if (i == 1 && n > 3 && w[n - 1] == 's')
+			snprintf(alt, sizeof alt, "%.*s", (int)(n - 1), w);
+		else if (i == 2)
+			snprintf(alt, sizeof alt, "%ss", w);
+		else
+			continue;
+		key.w = alt;
+		t = bsearch(&key, kb->terms, (size_t)kb->nterms,
+		    sizeof *kb->terms, cmp_term);
+		if (t != NULL)
+			return t->npost > 0 ? t : NULL;
+	}
+	return NULL;
+}
+
+static int
 build_index(struct kb *kb, char *err, size_t errlen)
 {
 	sqlite3_stmt *ins = NULL;
@@ -424,12 +566,9 @@ build_index(struct kb *kb, char *err, size_t errlen)
 	if (sqlite3_open(":memory:", &kb->db) != SQLITE_OK ||
 	    sqlite3_exec(kb->db, "CREATE VIRTUAL TABLE fts USING fts5("
 	    "role UNINDEXED, field UNINDEXED, body, "
-	    "tokenize='porter unicode61')", NULL, NULL, NULL) != SQLITE_OK ||
+	    "tokenize='unicode61')", NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(kb->db, "INSERT INTO fts VALUES (?,?,?)", -1,
-	    &ins, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(kb->db, "SELECT role, field FROM fts WHERE "
-	    "fts MATCH ? ORDER BY rank LIMIT ?", -1, &kb->search, NULL) !=
-	    SQLITE_OK) {
+	    &ins, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "sqlite: %s", kb->db ?
 		    sqlite3_errmsg(kb->db) : "cannot open");
 		sqlite3_finalize(ins);
@@ -452,6 +591,8 @@ build_index(struct kb *kb, char *err, size_t errlen)
 	}
 	sqlite3_exec(kb->db, "COMMIT", NULL, NULL, NULL);
 	sqlite3_finalize(ins);
+	if (rc == 0)
+		rc = load_vocab(kb);
 	if (rc != 0)
 		snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(kb->db));
 	return rc;
@@ -567,7 +708,11 @@ kb_free(struct kb *kb)
 		free(kb->sources[i].id);
 		free(kb->sources[i].title);
 	}
-	sqlite3_finalize(kb->search);
+	for (i = 0; i < kb->nterms; i++) {
+		free(kb->terms[i].w);
+		free(kb->terms[i].post);
+	}
+	free(kb->terms);
 	sqlite3_close(kb->db);
 	free(kb);
 }
@@ -626,37 +771,48 @@ is_stopword(const char *w)
 int
 kb_search(struct kb *kb, const char *q, struct kb_hit *hits, int max)
 {
-	char query[1024], word[32];
-	size_t o = 0, w;
-	int n = 0;
+	double score[KB_MAX_ROWS];
+	char word[32];
+	const struct kb_term *t, *used[16];
+	size_t w;
+	int n = 0, nused = 0, i, j, best;
 	const char *p = q;
 
-	/* Only plain words reach FTS5, so its query syntax can never be
-	 * injected, and they are OR-ed: we want anything related. */
-	while (*p && o + sizeof word + 8 < sizeof query) {
+	for (i = 0; i < kb->nrows; i++)
+		score[i] = 0;
+	while (*p) {
 		while (*p && !(*p >= 'a' && *p <= 'z'))
 			p++;
 		for (w = 0; *p >= 'a' && *p <= 'z'; p++)
 			if (w + 1 < sizeof word)
 				word[w++] = *p;
 		word[w] = '\0';
-		if (w < 3 || is_stopword(word))
+		if (w < 3 || is_stopword(word) ||
+		    (t = useful_term(kb, word)) == NULL || nused == 16)
 			continue;
-		o += (size_t)snprintf(query + o, sizeof query - o, "%s\"%s\"",
-		    o ? " OR " : "", word);
+		for (j = 0; j < nused && used[j] != t; j++)
+			;
+		if (j < nused)
+			continue;       /* a repeated word counts once, as in FTS5 */
+		used[nused++] = t;
+		for (j = 0; j < t->npost; j++)
+			score[t->post[j].row] += t->post[j].score;
 	}
-	if (o == 0)
-		return 0;
-	sqlite3_reset(kb->search);
-	sqlite3_bind_text(kb->search, 1, query, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(kb->search, 2, max);
-	while (n < max && sqlite3_step(kb->search) == SQLITE_ROW) {
-		hits[n].role = sqlite3_column_int(kb->search, 0);
+	/* bm25 scores are negative: lower is a better match. */
+	while (n < max) {
+		best = -1;
+		for (i = 0; i < kb->nrows; i++)
+			if (score[i] < 0 && (best < 0 || score[i] <
+			    score[best]))
+				best = i;
+		if (best < 0)
+			break;
+		hits[n].role = kb->rows[best].role;
 		snprintf(hits[n].field, sizeof hits[n].field, "%s",
-		    (const char *)sqlite3_column_text(kb->search, 1));
+		    kb->rows[best].field);
+		score[best] = 0;
 		n++;
 	}
-	sqlite3_reset(kb->search);
 	return n;
 }
 

@@ -64,8 +64,11 @@ main(int argc, char **argv)
 	struct eng_state st;
 	struct eng *e;
 	char err[1024];
-	int i;
+	int i, each = 0;
 
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--each") == 0)
+			each = 1;
 	for (i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--knowledge") == 0)
 			kdir = argv[i + 1];
@@ -80,6 +83,32 @@ main(int argc, char **argv)
 		return 1;
 	}
 	t1 = now_us();
+	if (each) {
+		/* Mean cost of every turn in its conversation context, to find
+		 * what makes the tail. */
+		for (c = 0; c < sizeof convs / sizeof convs[0]; c++)
+			for (k = 0; convs[c][k]; k++) {
+				double sum = 0;
+				int rep;
+
+				for (rep = 0; rep < 2000; rep++) {
+					size_t q;
+
+					eng_state_init(&st);
+					for (q = 0; q < k; q++)
+						eng_ask(e, &st, convs[c][q],
+						    strlen(convs[c][q]), &r);
+					t0 = now_us();
+					eng_ask(e, &st, convs[c][k],
+					    strlen(convs[c][k]), &r);
+					sum += now_us() - t0;
+				}
+				printf("%8.2f us  %s: %.60s\n", sum / 2000,
+				    eng_kind_name(r.kind), convs[c][k]);
+			}
+		eng_free(e);
+		return 0;
+	}
 	lat = malloc(cap * sizeof *lat);
 	if (lat == NULL)
 		return 1;

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Every test: unit, knowledge checks, conversations, protocol and browser
+# tests, all under AddressSanitizer and UndefinedBehaviorSanitizer with
+# warnings as errors.  Run from anywhere inside the checkout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+	npm ci --no-audit --no-fund
+fi
+build=${SLATE_TEST_BUILD:-build-test}
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DSLATE_WERROR=ON \
+	-DSLATE_SANITIZE=ON >/dev/null
+cmake --build "$build" -j "$(nproc)"
+# Leaks are errors too; libwebsockets' own one-time allocations are not ours.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+ctest --test-dir "$build" --output-on-failure -j 2 "$@"
