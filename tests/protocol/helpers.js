@@ -63,6 +63,10 @@ async function startSlated(opts = {}) {
     const t0 = Date.now();
     proc.kill(sig);
     const r = await s.exit;
+    // a sanitizer build (cmake -DSLATE_SANITIZE=ON) reports on stderr
+    if (/ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:/.test(s.log)) {
+      throw new Error(`sanitizer report from slated:\n${s.log}`);
+    }
     return { ...r, ms: Date.now() - t0 };
   };
   return s;
