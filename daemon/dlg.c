@@ -46,6 +46,7 @@ struct parse {
 	int offtopic;            /* names something we do not cover */
 	int carry;               /* "and ...?", "what about ...?" */
 	int slot_only;           /* "the money side": a slot and nothing else */
+	int refer;               /* points back: "they", "that role" */
 	struct eng_corr corr[ENG_CORR_MAX];
 	int ncorr;
 	size_t len;
@@ -146,6 +147,12 @@ suggest(struct eng_reply *r, const char *fmt, ...)
 /* ---- parsing ------------------------------------------------------------ */
 
 static int
+is_smalltalk(int intent)
+{
+	return intent >= I_GREETING;
+}
+
+static int
 first_section_match(struct pat_set *ps, const char *t, size_t len, size_t *at)
 {
 	int i, best = -1;
@@ -201,10 +208,59 @@ find_roles(const struct dlg_src *d, struct parse *p)
 	}
 }
 
+static int
+intent_in(const struct dlg_src *d, const struct parse *p, size_t from,
+    size_t to)
+{
+	size_t s, e;
+	int i;
+
+	for (i = 0; i < pat_count(d->intents); i++)
+		if (pat_match(d->intents, i, p->t, to, from, &s, &e))
+			return dlg_intent_find(pat_name(d->intents, i));
+	return -1;
+}
+
+/* People put the question after a preamble ("my uncle gave them money
+ * lol. what does a co-producer actually do?"), so sentences are tried
+ * from the last one back and the first with a question in it decides.
+ * Smalltalk ("...? thanks") only counts when no sentence asks anything. */
+static int
+find_intent(const struct dlg_src *d, const struct parse *p)
+{
+	size_t end = p->len, start, i;
+	int in, small = -1;
+
+	while (end > 0) {
+		for (start = end; start > 0; start--) {
+			char c = p->t[start - 1];
+
+			if ((c == '.' || c == '!' || c == '?' || c == ';') &&
+			    start < end && p->t[start] == ' ')
+				break;
+		}
+		for (i = start; i < end; i++)
+			if (p->t[i] >= 'a' && p->t[i] <= 'z')
+				break;
+		if (i < end) {
+			in = intent_in(d, p, start, end);
+			if (in >= 0 && !is_smalltalk(in))
+				return in;
+			if (in >= 0 && small < 0)
+				small = in;
+		}
+		if (start == 0)
+			break;
+		end = start - 1;
+	}
+	in = intent_in(d, p, 0, p->len);
+	return in >= 0 && !is_smalltalk(in) ? in : small >= 0 ? small : in;
+}
+
 static void
 parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 {
-	size_t s, e;
+	size_t s, e, first;
 	int i, sec;
 
 	memset(p, 0, offsetof(struct parse, t));
@@ -218,6 +274,9 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	p->nm = 0;
 	find_roles(d, p);
 
+	/* The earliest industry named wins: in "a stage show" the word
+	 * "show" is only the noun that "stage" qualifies. */
+	first = (size_t)-1;
 	for (i = 0; i < pat_count(d->industries); i++) {
 		int v = kb_var_find(pat_name(d->industries, i));
 
@@ -227,18 +286,16 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 			p->international = 1;
 		else if (v >= 0) {
 			p->industries |= 1u << v;
-			if (p->industry < 0)
+			if (s < first) {
+				first = s;
 				p->industry = v;
+			}
 		}
 	}
 	sec = first_section_match(d->capacities, p->t, p->len, NULL);
 	if (sec >= 0)
 		p->capacity = kb_var_find(pat_name(d->capacities, sec));
-	for (i = 0; i < pat_count(d->intents); i++)
-		if (pat_match(d->intents, i, p->t, p->len, 0, &s, &e)) {
-			p->intent = dlg_intent_find(pat_name(d->intents, i));
-			break;
-		}
+	p->intent = find_intent(d, p);
 	/* A role named right after "I'm a" / "I work as" is where the person
 	 * is now, not what they are asking about. */
 	sec = pat_find(d->context, "self");
@@ -255,6 +312,9 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	}
 	p->offtopic = first_section_match(d->offtopic, p->t, p->len, NULL)
 	    >= 0;
+	sec = pat_find(d->context, "refer");
+	p->refer = sec >= 0 && pat_match(d->context, sec, p->t, p->len, 0,
+	    &s, &e);
 	sec = pat_find(d->context, "carry");
 	p->carry = sec >= 0 && pat_match(d->context, sec, p->t, p->len, 0,
 	    &s, &e);
@@ -274,9 +334,9 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	p->slot_only = p->nm == 0 && p->self_role < 0 &&
 	    (p->industry >= 0 || p->capacity >= 0 || p->international) &&
 	    (p->intent < 0 || p->intent == I_FUNDING ||
-	    p->intent == I_VARIATION) &&
+	    p->intent == I_VARIATION) && (p->carry ||
 	    !(sec >= 0 && pat_match(d->context, sec, p->t, p->len, 0, &s,
-	    &e));
+	    &e)));
 }
 
 /* ---- state helpers ------------------------------------------------------ */
@@ -325,12 +385,6 @@ industry_variations(const struct kb_role *r)
 	for (v = KB_FILM; v <= KB_THEATER; v++)
 		n += r->var[v].text != NULL;
 	return n;
-}
-
-static int
-is_smalltalk(int intent)
-{
-	return intent >= I_GREETING;
 }
 
 /* ---- composing answers --------------------------------------------------- */
@@ -431,29 +485,46 @@ reports_directly(const struct kb_role *a, int b)
 	return 0;
 }
 
+/* Which of two roles ranks higher, from their levels and links. */
+static void
+rank_line(const struct dlg_src *d, int ai, int bi, struct eng_reply *out)
+{
+	const struct kb_role *a = kb_role(d->kb, ai), *b = kb_role(d->kb, bi);
+	const struct kb_role *hi = a->level <= b->level ? a : b;
+	const struct kb_role *lo = hi == a ? b : a;
+	size_t n = strlen(out->text);
+
+	if (n > 0 && out->text[n - 1] != ' ')
+		say(out, " ");
+	if (a->level == b->level)
+		say(out, "%s %s and %s %s sit at about the same level; which "
+		    "one leads depends on the production.", a->article,
+		    a->name, b->article, b->name);
+	else if (reports_directly(lo, hi == a ? ai : bi))
+		say(out, "%s %s answers directly to the %s.", lo->article,
+		    lo->name, hi->name);
+	else
+		say(out, "%s %s sits higher in the chain of command than %s "
+		    "%s.", hi->article, hi->name, lo->article, lo->name);
+	if (out->text[n] == ' ')
+		n++;
+	if (out->text[n] == 'a')
+		out->text[n] = 'A';
+}
+
 static void
 answer_compare(const struct dlg_src *d, int ai, int bi,
     struct eng_reply *out)
 {
 	const struct kb_role *a = kb_role(d->kb, ai), *b = kb_role(d->kb, bi);
-	const struct kb_role *hi = a->level <= b->level ? a : b;
-	const struct kb_role *lo = hi == a ? b : a;
 
 	say(out, "%s vs %s:", a->title, b->name);
 	trait_line("Authority", a, &a->authority, b, &b->authority, out);
 	trait_line("Involvement", a, &a->involvement, b, &b->involvement,
 	    out);
 	trait_line("Focus", a, &a->focus, b, &b->focus, out);
-	if (a->level == b->level)
-		say(out, "\n- Rank: the two sit at about the same level; which "
-		    "one leads depends on the production.");
-	else if (reports_directly(lo, (int)(hi - kb_role(d->kb, 0))))
-		say(out, "\n- Rank: %s %s answers directly to the %s.",
-		    lo->article, lo->name, hi->name);
-	else
-		say(out, "\n- Rank: %s %s sits higher in the chain of command "
-		    "than %s %s.", hi->article, hi->name, lo->article,
-		    lo->name);
+	say(out, "\n- Rank: ");
+	rank_line(d, ai, bi, out);
 }
 
 /* Top-down chain: follow reports_to upward from role, then add the first
@@ -630,13 +701,21 @@ answer_career(const struct dlg_src *d, int ri, int from,
 	int path[KB_MAX_ROLES], n, i, j;
 
 	if (from >= 0 && from == ri) {
-		say(out, "You are already %s %s. ", r->article, r->name);
 		if (r->nnext) {
-			say(out, "The usual next step is the ");
+			say(out, "From %s, the usual next step is the ",
+			    r->name);
 			list_roles(d, r->next, r->nnext, out);
 			say(out, ". ");
-		}
+		} else
+			say(out, "%s %s is already at the top of the ladder. ",
+			    r->article, r->name);
+		out->text[0] += out->text[0] >= 'a' && out->text[0] <= 'z' ?
+		    'A' - 'a' : 0;
 		say_cap(out, r->career.text);
+		for (i = 0; i < r->career.nitems; i++) {
+			say(out, "\n%d. ", i + 1);
+			say_cap(out, r->career.items[i]);
+		}
 		cite(out, &r->career);
 		return;
 	}
@@ -708,9 +787,12 @@ answer_funding(const struct dlg_src *d, const struct kb_role *r,
 	for (i = 0; i < kb_nroles(d->kb); i++)
 		if (kb_role(d->kb, i)->var[KB_FUNDING].text)
 			ids[n++] = i;
-	if (r)
-		say(out, "I have nothing that ties the %s credit to money. ",
-		    r->name);
+	if (r) {
+		say(out, "How the %s credit is earned: ", r->name);
+		say_cap(out, r->credit.text);
+		cite(out, &r->credit);
+		say(out, "\n\n");
+	}
 	if (n) {
 		say(out, "Credits that can be given in return for funding are "
 		    "those of the ");
@@ -946,7 +1028,11 @@ answer(const struct dlg_src *d, int intent, const struct parse *p,
 		break;
 	case I_DUTIES: answer_duties(r, st, p->international, out); break;
 	case I_COMPARE: answer_compare(d, ri, oi, out); break;
-	case I_HIERARCHY: answer_hierarchy(d, ri, out); break;
+	case I_HIERARCHY:
+		answer_hierarchy(d, ri, out);
+		if (oi >= 0 && oi != ri)
+			rank_line(d, ri, oi, out);
+		break;
 	case I_VARIATION: answer_variation(r, st, p, out); break;
 	case I_CREDIT: answer_credit(r, st, out); break;
 	case I_CAREER: answer_career(d, ri, from, out); break;
@@ -1046,6 +1132,8 @@ apply_entities(const struct dlg_src *d, const struct parse *p, int intent,
 		set_role(d, st->role, p->m[0].role);
 		if (p->nm >= 2)
 			set_role(d, st->other_role, p->m[1].role);
+		else
+			st->other_role[0] = '\0';
 	}
 }
 
@@ -1088,6 +1176,14 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 	if (intent >= 0 && is_smalltalk(intent) && has_entity)
 		intent = -1;
 
+	if (p.offtopic && p.nm == 0) {
+		/* Off-topic even if it names an industry ("is the film school
+		 * open?"): not an answer to our question, which stays open. */
+		if (st->pending[0] && ++st->pending_age > 1)
+			st->pending[0] = '\0';
+		fallback(d, &p, 1, out);
+		goto done;
+	}
 	if (st->pending[0]) {
 		int li = dlg_intent_find(st->last_intent);
 
@@ -1144,12 +1240,18 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 		fallback(d, &p, p.offtopic, out);
 		goto done;
 	}
-	if (intent == I_CAREER && p.nm == 0 && p.self_role >= 0 &&
-	    !st->role[0]) {
-		apply_entities(d, &p, intent, st);
-		clarify_role(d, intent, st, out, 0);
-		out->intent = intent_names[intent];
+	/* "what's the wifi password?" matches the shape of a definition
+	 * question; with no role named and nothing pointing back at the
+	 * conversation it is not one. */
+	if ((p.intent == I_DEFINITION || p.intent == I_DUTIES) &&
+	    intent == p.intent && p.nm == 0 && !p.refer && !p.slot_only) {
+		fallback(d, &p, 0, out);
 		goto done;
+	}
+	if (intent == I_CAREER && p.nm == 0 && p.self_role >= 0) {
+		/* "I'm a UPM, what should I aim for next?" */
+		apply_entities(d, &p, intent, st);
+		set_role(d, st->role, p.self_role);
 	}
 	apply_entities(d, &p, intent, st);
 	answer(d, intent, &p, st, out);
