@@ -24,6 +24,7 @@ struct cfg_row {
 	size_t off;
 	long min, max;
 	const char *def;    /* default as text; NULL: found at run time */
+	const char *sub;    /* found at run time: where in a checkout */
 	const char *arg;    /* metavariable in --help */
 	const char *help;
 };
@@ -37,12 +38,16 @@ static const struct cfg_row cfg_rows[] = {
 	  .max = 65535, .def = "8080", .arg = "N",
 	  .help = "TCP port for HTTP and WebSocket" },
 	{ .name = "knowledge", .type = CFG_STR, .off = OFF(knowledge),
+	  .sub = "knowledge",
 	  .arg = "DIR", .help = "knowledge base directory" },
 	{ .name = "patterns", .type = CFG_STR, .off = OFF(patterns),
+	  .sub = "patterns",
 	  .arg = "DIR", .help = "pattern files directory" },
-	{ .name = "web", .type = CFG_STR, .off = OFF(web), .arg = "DIR",
+	{ .name = "web", .type = CFG_STR, .off = OFF(web),
+	  .sub = "web", .arg = "DIR",
 	  .help = "static files served at /" },
 	{ .name = "conversations", .type = CFG_STR, .off = OFF(conversations),
+	  .sub = "tests/conversations",
 	  .arg = "DIR",
 	  .help = "conversation tests a reload (SIGHUP) must pass" },
 	{ .name = "db", .type = CFG_STR, .off = OFF(db), .def = "slate.db",
@@ -125,9 +130,12 @@ cfg_help(FILE *out)
 		}
 		if (r->def)
 			fprintf(out, " [%s]", r->def);
-		else if (r->type != CFG_FLAG && r->type != CFG_LIST)
-			fprintf(out, " [the checkout's, else %s]", SLATE_DATADIR);
 		fputc('\n', out);
+		if (r->sub)
+			fprintf(out, "  %-26s [%s/ of the checkout run from, else "
+			    "%s/%s]\n", "", r->sub, SLATE_DATADIR,
+			    strchr(r->sub, '/') ? strchr(r->sub, '/') + 1 :
+			    r->sub);
 	}
 	fprintf(out, "  %-26s show this help\n  %-26s print the version\n",
 	    "--help", "--version");
@@ -152,8 +160,9 @@ is_checkout(const char *root)
 }
 
 /* Where the data lives when no flag says: the checkout we are run from
- * (the working directory, or the one the executable was built in, found by
- * walking up from it), else the installed data directory.  A checkout's
+ * (the working directory; else, for an executable still in its build tree,
+ * the checkout it was built from; else one found by walking up from the
+ * executable), else the installed data directory.  A checkout's
  * conversation tests are under tests/, an installation's beside the rest. */
 static void
 cfg_find_root(char *root, size_t size, int *checkout)
@@ -169,6 +178,15 @@ cfg_find_root(char *root, size_t size, int *checkout)
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n > 0) {
 		exe[n] = '\0';
+#if defined(SLATE_BUILD_DIR) && defined(SLATE_SOURCE_DIR)
+		size_t bl = strlen(SLATE_BUILD_DIR);
+
+		if (strncmp(exe, SLATE_BUILD_DIR, bl) == 0 && exe[bl] == '/' &&
+		    is_checkout(SLATE_SOURCE_DIR)) {
+			snprintf(root, size, "%s", SLATE_SOURCE_DIR);
+			return;
+		}
+#endif
 		for (int up = 0; up < 4; up++) {
 			char *slash = strrchr(exe, '/'), probe[PATH_MAX + 32];
 

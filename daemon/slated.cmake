@@ -13,6 +13,10 @@ add_executable(slated
   ${SLATED_DIR}/store.c ${SLATED_DIR}/reload.c)
 target_link_libraries(slated PRIVATE slate_engine PkgConfig::LWS
                       Threads::Threads)
+# Run from this build tree, slated serves the checkout it was built from.
+get_filename_component(SLATED_ROOT ${SLATED_DIR} DIRECTORY)
+target_compile_definitions(slated PRIVATE
+  SLATE_BUILD_DIR="${CMAKE_BINARY_DIR}" SLATE_SOURCE_DIR="${SLATED_ROOT}")
 install(TARGETS slated RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
 # `slate unanswered` lists the questions slated recorded as fallbacks.
@@ -29,7 +33,7 @@ if(NODE_EXECUTABLE)
              COMMAND ${NODE_EXECUTABLE} --test ${t}
              WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
     set_tests_properties(protocol_${name} PROPERTIES TIMEOUT 120
-      ENVIRONMENT "SLATED=$<TARGET_FILE:slated>;SLATE_ROOT=${CMAKE_SOURCE_DIR}")
+      ENVIRONMENT "SLATED=$<TARGET_FILE:slated>;SLATE=$<TARGET_FILE:slate>;SLATE_ROOT=${CMAKE_SOURCE_DIR}")
   endforeach()
 else()
   message(WARNING "node not found: protocol tests are not registered")

@@ -1,12 +1,13 @@
 /* unans.c - group recorded fallbacks so the knowledge author sees what to
- * write next.  Two questions are alike when their content words (lower
- * case, no stop words, plural s dropped) overlap by half or more
- * (Jaccard); each question joins the most similar group, compared with the
- * words of the group's newest question. */
+ * write next.  Two questions are alike when most of the content words
+ * (lower case, no stop words, lightly stemmed) of the shorter one are in
+ * the other; each question joins the most similar group, compared with the
+ * group's newest question and the other wordings shown with it. */
 #include <ctype.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include "unans.h"
 
@@ -60,7 +61,14 @@ unans_words(struct unans_q *q)
 			p++;
 		}
 		w[n] = '\0';
+		/* a light stem, enough for bake/baking/baked, tip/tips */
 		if (n > 3 && w[n - 1] == 's' && w[n - 2] != 's')
+			w[--n] = '\0';
+		if (n > 5 && strcmp(w + n - 3, "ing") == 0)
+			w[n -= 3] = '\0';
+		else if (n > 4 && strcmp(w + n - 2, "ed") == 0)
+			w[n -= 2] = '\0';
+		if (n > 3 && w[n - 1] == 'e')
 			w[--n] = '\0';
 		if (n == 0 || unans_is_stop(w))
 			continue;
@@ -72,18 +80,39 @@ unans_words(struct unans_q *q)
 	}
 }
 
+/* Shared words over the shorter question's words, so a long rewording
+ * still joins a short question; at least two shared words unless a
+ * question has only one. */
 static double
 unans_similar(const struct unans_q *a, const struct unans_q *b)
 {
-	int both = 0;
+	int both = 0, shorter = a->nwords < b->nwords ? a->nwords : b->nwords;
 
-	if (a->nwords == 0 || b->nwords == 0)
+	if (shorter == 0)
 		return strcasecmp(a->text, b->text) == 0 ? 1.0 : 0.0;
 	for (int i = 0; i < a->nwords; i++)
 		for (int k = 0; k < b->nwords; k++)
 			if (strcmp(a->words[i], b->words[k]) == 0)
 				both++;
-	return (double)both / (a->nwords + b->nwords - both);
+	if (both < (shorter < 2 ? shorter : 2))
+		return 0.0;
+	return (double)both / shorter;
+}
+
+/* The best match of q among a group's newest question and its variants. */
+static double
+unans_group_similar(const struct unans_q *qs, const struct unans_group *g,
+    const struct unans_q *q)
+{
+	double best = unans_similar(&qs[g->first], q);
+
+	for (int v = 0; v < g->nvariants; v++) {
+		double sim = unans_similar(&qs[g->variants[v]], q);
+
+		if (sim > best)
+			best = sim;
+	}
+	return best;
 }
 
 /* Control characters would let a question rewrite the terminal. */
@@ -133,7 +162,7 @@ unans_print(const char *db_path, FILE *out, char *err, size_t errlen)
 		struct unans_q *q = &qs[nq];
 		const char *t = (const char *)sqlite3_column_text(st, 1);
 		int best = -1;
-		double bsim = 0.5 - 1e-9;
+		double bsim = 0.6 - 1e-9;
 
 		q->ts = sqlite3_column_int64(st, 0);
 		q->text = strdup(t ? t : "");
@@ -141,7 +170,7 @@ unans_print(const char *db_path, FILE *out, char *err, size_t errlen)
 			break;
 		unans_words(q);
 		for (int g = 0; g < ng; g++) {
-			double sim = unans_similar(&qs[gs[g].first], q);
+			double sim = unans_group_similar(qs, &gs[g], q);
 
 			if (sim > bsim) {
 				bsim = sim;

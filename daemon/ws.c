@@ -479,6 +479,15 @@ job_done(struct store_job *j)
 		c->st = c->next_st;
 		met_reply(eng_kind_name(c->ask_kind), c->ask_intent,
 		    srv_now() - j->t0);
+		{
+			char eid[STORE_ID_MAX * 4 + 8];
+
+			log_debug("conn %llu: reply re=%s kind=%s intent=%s "
+			    "%.2f ms", (unsigned long long)c->serial,
+			    log_esc(eid, sizeof eid, j->id, strlen(j->id)),
+			    eng_kind_name(c->ask_kind), c->ask_intent ?
+			    c->ask_intent : "none", (srv_now() - j->t0) * 1e3);
+		}
 		if (c->ask_kind == ENG_FALLBACK) {
 			char esc[200];
 

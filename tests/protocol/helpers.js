@@ -11,6 +11,7 @@ const WebSocket = require('ws');
 
 const ROOT = process.env.SLATE_ROOT || path.resolve(__dirname, '..', '..');
 const SLATED = process.env.SLATED || path.join(ROOT, 'build', 'slated');
+const SLATE = process.env.SLATE || path.join(path.dirname(SLATED), 'slate');
 
 function tmpdir() {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'slated-test-'));
@@ -43,8 +44,9 @@ async function waitFor(cond, ms, what) {
 async function startSlated(opts = {}) {
   const dir = opts.dir || tmpdir();
   const port = opts.port || (await freePort());
-  const db = path.join(dir, 'slate.db');
-  const args = ['--port', String(port), '--db', db, ...(opts.args || [])];
+  // opts.db === false: no --db, so the default (slate.db in the cwd) is used
+  const db = opts.db === false ? path.join(opts.cwd || ROOT, 'slate.db') : path.join(dir, 'slate.db');
+  const args = ['--port', String(port), ...(opts.db === false ? [] : ['--db', db]), ...(opts.args || [])];
   const proc = spawn(SLATED, args, { cwd: opts.cwd || ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   const s = {
     port, dir, db, proc, log: '', exited: null,
@@ -181,4 +183,4 @@ function metric(text, series) {
   return undefined;
 }
 
-module.exports = { ROOT, SLATED, Client, startSlated, tmpdir, freePort, sleep, waitFor, newId, httpGet, rawGet, metric };
+module.exports = { ROOT, SLATED, SLATE, Client, startSlated, tmpdir, freePort, sleep, waitFor, newId, httpGet, rawGet, metric };

@@ -1,0 +1,124 @@
+// operations.test.js - the operator's side: --help documents every flag,
+// bad flags are refused, a checkout's data is found without flags, idle
+// sessions expire (purged at start and hourly), fallbacks are recorded and
+// `slate unanswered` lists them grouped by similarity, newest first, and
+// untrusted text is escaped in the log.
+'use strict';
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { execFileSync, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { ROOT, SLATED, SLATE, Client, startSlated, tmpdir, newId } = require('./helpers');
+
+test('--help documents every flag, and docs/operations.md does too', () => {
+  const out = execFileSync(SLATED, ['--help'], { encoding: 'utf8' });
+  const flags = [...out.matchAll(/^ {2}(--[a-z-]+)/gm)].map((m) => m[1]);
+  for (const f of ['--bind', '--port', '--knowledge', '--patterns', '--web', '--db', '--conversations',
+    '--allow-origin', '--session-days', '--no-transcripts', '--max-text', '--max-frame', '--rate',
+    '--max-conns', '--max-conns-per-ip', '--ping', '--idle', '--help']) {
+    assert.ok(flags.includes(f), `${f} in --help`);
+  }
+  const ops = fs.readFileSync(path.join(ROOT, 'docs', 'operations.md'), 'utf8');
+  for (const f of flags) assert.ok(ops.includes('`' + f), `${f} in docs/operations.md`);
+});
+
+test('a bad flag or value is refused with exit 2 and a reason', () => {
+  let r = spawnSync(SLATED, ['--port', '70000'], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--port: want a whole number from 1 to 65535/);
+  r = spawnSync(SLATED, ['--frobnicate'], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /unknown flag --frobnicate/);
+});
+
+test('run from a checkout with no data flags, it uses the checkout and a database in the working directory', async () => {
+  const dir = tmpdir();
+  const s = await startSlated({ dir, cwd: ROOT, args: ['--db', path.join(dir, 'slate.db')] });
+  try {
+    assert.match(s.log, /engine kb-[0-9a-f]+ from \.\/knowledge and \.\/patterns/);
+    assert.match(s.log, /web \.\/web/);
+  } finally {
+    await s.stop();
+  }
+  // from elsewhere, the checkout the executable was built from is found,
+  // and the database is created in the working directory
+  const other = tmpdir();
+  const s2 = await startSlated({ dir: other, cwd: other, db: false });
+  try {
+    assert.ok(s2.log.includes(`from ${ROOT}/knowledge and ${ROOT}/patterns`), s2.log);
+    assert.match(s2.log, /sessions in slate\.db/);
+    const c = await Client.connect(s2.url);
+    await c.ask('what does a producer do?', newId());
+    await c.close();
+    assert.ok(fs.existsSync(path.join(other, 'slate.db')));
+  } finally {
+    await s2.stop();
+  }
+});
+
+function sql(db, statement) {
+  const r = spawnSync('python3', ['-c', 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()', db, statement], { encoding: 'utf8' });
+  return r.status === 0;
+}
+
+test('sessions idle longer than --session-days are purged', async (t) => {
+  const dir = tmpdir();
+  let s = await startSlated({ dir, args: ['--session-days', '2'] });
+  const c = await Client.connect(s.url);
+  const old = (await c.ask('what does a producer do?', newId())).session;
+  await c.close();
+  const c2 = await Client.connect(s.url);
+  const fresh = (await c2.ask('what does a producer do?', newId())).session;
+  await c2.close();
+  await s.stop();
+  const threeDays = 3 * 86400 * 1000;
+  if (!sql(s.db, `UPDATE sessions SET seen = seen - ${threeDays} WHERE token = '${old}'`)) {
+    t.skip('python3 with sqlite3 is needed to age a session');
+    return;
+  }
+  s = await startSlated({ dir, port: s.port, args: ['--session-days', '2'] });
+  try {
+    await s.waitLog(/1 idle sessions purged/);
+    const c3 = await Client.connect(s.url);
+    assert.equal((await c3.hello(old)).resumed, false);
+    assert.equal((await c3.hello(fresh)).resumed, true);
+    await c3.close();
+  } finally {
+    await s.stop();
+  }
+});
+
+test('fallbacks are recorded and `slate unanswered` groups them, newest first', async (t) => {
+  if (!fs.existsSync(SLATE)) {
+    t.skip(`no slate binary at ${SLATE}`);
+    return;
+  }
+  const s = await startSlated();
+  try {
+    const c = await Client.connect(s.url);
+    await c.hello(null);
+    const qs = ['how do I bake sourdough bread?', 'what is the best sourdough bread recipe', 'sourdough bread baking tips',
+      'who won the football match last night?', 'what does a line producer do?'];
+    for (const q of qs) await c.ask(q, newId());
+    await c.ask('Sourdough bread, how do I bake it?', newId());
+    await c.close();
+    // untrusted text in the log is escaped: one line per event
+    c.ws = null;
+    const c2 = await Client.connect(s.url);
+    await c2.ask('evil\nline\u001b[31m "quoted" ', newId());
+    await c2.close();
+    await s.waitLog(/fallback recorded "evil\\nline\\x1b\[31m \\"quoted\\" "/);
+    const out = execFileSync(SLATE, ['unanswered', '--db', s.db], { encoding: 'utf8' });
+    const rows = out.split('\n').filter((l) => /^\s*\d+\s+\d{4}-/.test(l));
+    assert.ok(rows.length >= 3, out);
+    assert.match(rows[0], /evil/, 'the newest group first');
+    const bread = rows.find((l) => /sourdough/i.test(l));
+    assert.match(bread, /^\s*4\s/, `four sourdough questions in one group:\n${out}`);
+    assert.match(out, /football/);
+    assert.doesNotMatch(out, /line producer/, 'answered questions are not listed');
+    assert.doesNotMatch(out, /\u001b/, 'no terminal escapes in the listing');
+  } finally {
+    await s.stop();
+  }
+});
