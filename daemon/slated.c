@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include "cfg.h"
 #include "eng.h"
@@ -109,6 +110,8 @@ main(int argc, char **argv)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
+	/* the database holds session tokens, which are credentials */
+	umask(077);
 	so.transcripts = !cfg.no_transcripts;
 	so.history_max = cfg.history_max;
 	so.session_days = cfg.session_days;
