@@ -47,6 +47,7 @@ struct parse {
 	int carry;               /* "and ...?", "what about ...?" */
 	int slot_only;           /* "the money side": a slot and nothing else */
 	int refer;               /* points back: "they", "that role" */
+	int tailor_only;         /* re-answer with only what the new slot adds */
 	struct eng_corr corr[ENG_CORR_MAX];
 	int ncorr;
 	size_t len;
@@ -438,6 +439,41 @@ tailor(const struct kb_role *r, const struct eng_state *st, int intl,
 		say_var(r_, cap == KB_FUNDING ? "In a funding capacity: " :
 		    "In a creative capacity: ", &r->var[cap]);
 	}
+}
+
+/* Only the parts of a role that the session's industry and capacity
+ * select, under a heading naming the role and the context.  Returns 0
+ * (writing nothing) when the knowledge base has none of them. */
+static int
+answer_tailored(const struct kb_role *r, const struct eng_state *st,
+    int intl, struct eng_reply *out)
+{
+	const struct kb_text *parts[3];
+	int ind = industry_of(st), cap = capacity_of(st), n = 0, i;
+
+	if (intl && r->var[KB_INTERNATIONAL].text)
+		parts[n++] = &r->var[KB_INTERNATIONAL];
+	if (ind >= 0 && r->var[ind].text)
+		parts[n++] = &r->var[ind];
+	if (cap >= 0 && r->var[cap].text)
+		parts[n++] = &r->var[cap];
+	if (n == 0)
+		return 0;
+	say(out, "%s", r->title);
+	if (intl)
+		say(out, " in an international co-production");
+	if (ind >= 0)
+		say(out, " in %s", industry_label[ind]);
+	if (cap >= 0)
+		say(out, "%s %s capacity", ind >= 0 || intl ? "," : " in a",
+		    cap == KB_FUNDING ? "funding" : "creative");
+	say(out, ":");
+	for (i = 0; i < n; i++) {
+		say(out, i ? "\n\n" : " ");
+		say_cap(out, parts[i]->text);
+		cite(out, parts[i]);
+	}
+	return 1;
 }
 
 static void
@@ -1029,6 +1065,13 @@ answer(const struct dlg_src *d, int intent, const struct parse *p,
 	out->kind = ENG_ANSWER;
 	out->intent = intent_names[intent];
 	set_str(st->last_intent, intent_names[intent]);
+	/* A follow-up answer or "what about in TV?" already has the general
+	 * answer on screen: repeat only what the new industry or capacity
+	 * changes, when the knowledge base has something for it. */
+	if ((intent == I_DEFINITION || intent == I_DUTIES) && p->tailor_only) {
+		if (answer_tailored(r, st, p->international, out))
+			goto composed;
+	}
 	switch (intent) {
 	case I_DEFINITION: answer_definition(r, st, p->international, out);
 		break;
@@ -1045,6 +1088,7 @@ answer(const struct dlg_src *d, int intent, const struct parse *p,
 	case I_PAY: answer_pay(r, out); break;
 	case I_FUNDING: answer_funding(d, r, out); break;
 	}
+composed:
 	if (intent == I_CAREER && from < 0 &&
 	    !(st->asked & ENG_ASKED_ROLE)) {
 		say(out, "\n\nIf you tell me where you are now, I can lay out "
@@ -1195,6 +1239,7 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 
 		if (li >= 0 && fill_pending(d, &p, st)) {
 			st->pending[0] = '\0';
+			p.tailor_only = p.nm == 0;
 			if (p.industry >= 0 &&
 			    strcmp(kb_var_name(p.industry), st->industry))
 				set_str(st->industry,
@@ -1227,6 +1272,7 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 		/* Carry-over: "and an associate producer?", "what about in
 		 * TV?" re-ask the last question with the new slot. */
 		intent = dlg_intent_find(st->last_intent);
+		p.tailor_only = p.nm == 0;
 		if (intent < 0 || is_smalltalk(intent))
 			intent = p.nm >= 2 ? I_COMPARE : p.nm == 1 ?
 			    I_DEFINITION : (p.industry >= 0 || p.international
