@@ -151,7 +151,6 @@ http_api(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
 {
 	struct http_req *r = user;
-	unsigned char buf[LWS_PRE + 16];
 	char uri[64];
 	int n;
 
@@ -221,7 +220,6 @@ http_api(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	default:
 		break;
 	}
-	(void)buf;
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
 }
 

@@ -10,7 +10,6 @@ struct met_gauges {
 	int conns;
 	long sessions;         /* stored sessions, -1 not yet counted */
 	int store_queue;
-	int store_ok;
 	const char *version;   /* knowledge version */
 	unsigned long regex_limit_hits;
 };

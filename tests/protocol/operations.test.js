@@ -1,15 +1,17 @@
 // operations.test.js - the operator's side: --help documents every flag,
 // bad flags are refused, a checkout's data is found without flags, idle
-// sessions expire (purged at start and hourly), fallbacks are recorded and
+// sessions expire (purged at start and hourly), a database that cannot be
+// written gives the storage error while the loop keeps serving, fallbacks are
+// recorded and
 // `slate unanswered` lists them grouped by similarity, newest first, and
 // untrusted text is escaped in the log.
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { execFileSync, spawnSync } = require('node:child_process');
+const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, SLATED, SLATE, Client, startSlated, tmpdir, newId } = require('./helpers');
+const { ROOT, SLATED, SLATE, Client, startSlated, tmpdir, newId, httpGet, waitFor } = require('./helpers');
 
 test('--help documents every flag, and docs/operations.md does too', () => {
   const out = execFileSync(SLATED, ['--help'], { encoding: 'utf8' });
@@ -118,6 +120,52 @@ test('fallbacks are recorded and `slate unanswered` groups them, newest first', 
     assert.match(out, /football/);
     assert.doesNotMatch(out, /line producer/, 'answered questions are not listed');
     assert.doesNotMatch(out, /\u001b/, 'no terminal escapes in the listing');
+  } finally {
+    await s.stop();
+  }
+});
+
+test('a database locked by someone else: storage error after the busy timeout, the loop never stalls, then recovery', async (t) => {
+  const s = await startSlated();
+  try {
+    const c = await Client.connect(s.url);
+    const first = await c.ask('what does a producer do?', newId());
+    // another process takes the write lock for 7 s (slated waits 5 s for it)
+    const holder = spawn('python3', ['-c', 'import sqlite3,sys,time\nc=sqlite3.connect(sys.argv[1], isolation_level=None)\nc.execute("BEGIN IMMEDIATE")\nprint("locked", flush=True)\ntime.sleep(7)\nc.execute("ROLLBACK")', s.db]);
+    let out = '';
+    holder.stdout.on('data', (d) => { out += d; });
+    const held = await Promise.race([
+      waitFor(() => out.includes('locked'), 5000, 'lock').then(() => true),
+      new Promise((r) => holder.on('error', () => r(false))),
+    ]).catch(() => false);
+    if (!held) {
+      holder.kill();
+      t.skip('python3 with sqlite3 is needed to hold a lock');
+      return;
+    }
+    const id = newId();
+    const t0 = Date.now();
+    c.send({ type: 'ask', id, text: 'what does a line producer do?' });
+    // meanwhile the event loop answers HTTP and other sockets at once
+    await new Promise((r) => setTimeout(r, 300));
+    const h0 = Date.now();
+    const during = JSON.parse((await httpGet(`${s.base}/healthz`)).body);
+    assert.ok(Date.now() - h0 < 500, 'healthz answered while the store waits');
+    assert.equal(during.storage.queued, 1);
+    const e = await c.next(10000);
+    assert.equal(e.type, 'error', JSON.stringify(e));
+    assert.equal(e.code, 'storage');
+    assert.equal(e.re, id);
+    assert.ok(Date.now() - t0 >= 4500, 'after the busy timeout');
+    assert.equal(JSON.parse((await httpGet(`${s.base}/healthz`)).body).status, 'degraded');
+    await new Promise((r) => holder.on('exit', r));
+    // the same id again: answered now, and only once
+    const r = await c.ask('what does a line producer do?', id);
+    assert.equal(r.type, 'reply');
+    assert.equal(r.repeat, undefined);
+    assert.equal(r.session, first.session);
+    assert.equal(JSON.parse((await httpGet(`${s.base}/healthz`)).body).status, 'ok');
+    await c.close();
   } finally {
     await s.stop();
   }
