@@ -44,9 +44,7 @@ struct parse {
 	int capacity;            /* KB_FUNDING, KB_CREATIVE or -1 */
 	int intent;              /* I_*, or -1 */
 	int offtopic;            /* names something we do not cover */
-	int carry;               /* "and ...?", "what about ...?" */
 	int slot_only;           /* "the money side": a slot and nothing else */
-	int refer;               /* points back: "they", "that role" */
 	int tailor_only;         /* re-answer with only what the new slot adds */
 	struct eng_corr corr[ENG_CORR_MAX];
 	int ncorr;
@@ -213,6 +211,16 @@ find_roles(const struct dlg_src *d, struct parse *p)
  * match.  (One combined regex over all sections, scanned once, measured
  * slower: it loses each section's start-character and required-literal
  * shortcuts.) */
+/* Does the context.txt section called name match the question? */
+static int
+context(const struct dlg_src *d, const struct parse *p, const char *name)
+{
+	int sec = pat_find(d->context, name);
+	size_t s, e;
+
+	return sec >= 0 && pat_match(d->context, sec, p->t, p->len, 0, &s, &e);
+}
+
 static int
 intent_in(const struct dlg_src *d, const struct parse *p, size_t from,
     size_t to)
@@ -306,7 +314,8 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	/* A role named right after "I'm a" / "I work as" is where the person
 	 * is now, not what they are asking about. */
 	sec = pat_find(d->context, "self");
-	if (sec >= 0 && pat_match(d->context, sec, p->t, p->len, 0, &s, &e)) {
+	if (p->nm > 0 && sec >= 0 && pat_match(d->context, sec, p->t, p->len, 0,
+	    &s, &e)) {
 		for (i = 0; i < p->nm; i++)
 			if (p->m[i].s >= e && p->m[i].s - e <= 24)
 				break;
@@ -317,14 +326,11 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 			p->nm--;
 		}
 	}
-	p->offtopic = first_section_match(d->offtopic, p->t, p->len, NULL)
-	    >= 0;
-	sec = pat_find(d->context, "refer");
-	p->refer = sec >= 0 && pat_match(d->context, sec, p->t, p->len, 0,
-	    &s, &e);
-	sec = pat_find(d->context, "carry");
-	p->carry = sec >= 0 && pat_match(d->context, sec, p->t, p->len, 0,
-	    &s, &e);
+	/* Off-topic words only matter when at most one role is named (see
+	 * dlg_turn); the other context sections are read where they are
+	 * needed, so a plain question pays for none of them. */
+	p->offtopic = p->nm < 2 && first_section_match(d->offtopic, p->t,
+	    p->len, NULL) >= 0;
 	/* "how is it different in TV?" names one role at most but an
 	 * industry or capacity: that is a variation, not a comparison, and
 	 * "X vs Y" naming two roles is a comparison whatever else matched. */
@@ -337,13 +343,11 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	/* "the money side", "it's for an album": no role, not phrased as a
 	 * question, only an industry or capacity.  Money words make it look
 	 * like a funding question, but it answers the one we asked. */
-	sec = pat_find(d->context, "question");
 	p->slot_only = p->nm == 0 && p->self_role < 0 &&
 	    (p->industry >= 0 || p->capacity >= 0 || p->international) &&
 	    (p->intent < 0 || p->intent == I_FUNDING ||
-	    p->intent == I_VARIATION) && (p->carry ||
-	    !(sec >= 0 && pat_match(d->context, sec, p->t, p->len, 0, &s,
-	    &e)));
+	    p->intent == I_VARIATION) && (context(d, p, "carry") ||
+	    !context(d, p, "question"));
 }
 
 /* ---- state helpers ------------------------------------------------------ */
@@ -1137,7 +1141,7 @@ fill_pending(const struct dlg_src *d, const struct parse *p,
 		return 1;
 	}
 	if (strcmp(st->pending, "from_role") == 0 &&
-	    (p->self_role >= 0 || (p->nm == 1 && !p->carry))) {
+	    (p->self_role >= 0 || (p->nm == 1 && !context(d, p, "carry")))) {
 		set_role(d, st->from_role, p->self_role >= 0 ? p->self_role :
 		    p->m[0].role);
 		return 1;
@@ -1296,7 +1300,8 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 	 * question; with no role named and nothing pointing back at the
 	 * conversation it is not one. */
 	if ((p.intent == I_DEFINITION || p.intent == I_DUTIES) &&
-	    intent == p.intent && p.nm == 0 && !p.refer && !p.slot_only) {
+	    intent == p.intent && p.nm == 0 && !p.slot_only &&
+	    !context(d, &p, "refer")) {
 		fallback(d, &p, 0, out);
 		goto done;
 	}
