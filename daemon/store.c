@@ -335,7 +335,8 @@ store_do_turn(struct store *s, struct store_job *j)
 	if (j->fallback && j->user_text) {
 		st = s->q[Q_UNANS];
 		sqlite3_bind_int64(st, 1, j->ts);
-		sqlite3_bind_text(st, 2, j->token, -1, SQLITE_TRANSIENT);
+		/* without transcripts, nothing said is tied to a session */
+		bind_text(st, 2, s->o.transcripts ? j->token : NULL);
 		sqlite3_bind_text(st, 3, j->user_text, -1, SQLITE_TRANSIENT);
 		if (store_step_done(st))
 			return store_fail(s, j, "unanswered");
