@@ -90,7 +90,7 @@ struct store {
 	struct store_job *done, **done_tail;
 	int queued, closing;
 	long sessions;
-	char state[160];
+	char state[200];
 	/* thread only */
 	struct store_ring ring[STORE_RING];
 	int ring_next;
