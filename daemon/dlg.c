@@ -71,6 +71,11 @@ dlg_intent_find(const char *name)
 
 /* ---- reply building ---------------------------------------------------- */
 
+static void say(struct eng_reply *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+static void suggest(struct eng_reply *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static void
 say(struct eng_reply *r, const char *fmt, ...)
 {

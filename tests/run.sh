@@ -15,3 +15,15 @@ cmake --build "$build" -j "$(nproc)"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 ctest --test-dir "$build" --output-on-failure -j 2 "$@"
+
+# Fuzzing: replay the seed corpora and fuzz each target briefly (clang and
+# libFuzzer from Debian's clang and libclang-rt-14-dev).
+if command -v clang >/dev/null; then
+	fuzz=${SLATE_FUZZ_BUILD:-build-fuzz}
+	CC=clang cmake -S . -B "$fuzz" -DCMAKE_BUILD_TYPE=Debug -DSLATE_FUZZ=ON \
+		-DSLATE_SANITIZE=ON -DSLATE_WERROR=ON >/dev/null
+	cmake --build "$fuzz" -j "$(nproc)" --target fuzz_ask fuzz_load
+	ctest --test-dir "$fuzz" --output-on-failure -R '^fuzz_'
+else
+	echo "clang not found: fuzz targets skipped" >&2
+fi

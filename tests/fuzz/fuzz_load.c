@@ -1,0 +1,81 @@
+/* fuzz_load.c - the knowledge and pattern loaders.  The first byte picks
+ * the target: even, the rest is a role file loaded next to the shipped
+ * sources.json; odd, the rest is a pattern file, and if it loads, its
+ * sections are matched against the input itself.  Either way the loader
+ * must accept or reject the file without crashing or leaking. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "kb.h"
+#include "pat.h"
+
+static char dir[64];
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+static void
+put(const char *path, const unsigned char *data, size_t size)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (f == NULL)
+		abort();
+	fwrite(data, 1, size, f);
+	fclose(f);
+}
+
+int
+LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	char path[128], err[1024], src[256];
+	size_t s, e;
+	int i;
+
+	if (dir[0] == '\0') {
+		FILE *in, *out;
+		int c;
+
+		snprintf(dir, sizeof dir, "/tmp/slate-fuzz-XXXXXX");
+		if (mkdtemp(dir) == NULL)
+			abort();
+		snprintf(path, sizeof path, "%s/roles", dir);
+		mkdir(path, 0700);
+		snprintf(src, sizeof src, "%s/knowledge/sources.json",
+		    SLATE_SOURCE_DIR);
+		snprintf(path, sizeof path, "%s/sources.json", dir);
+		if ((in = fopen(src, "rb")) == NULL ||
+		    (out = fopen(path, "wb")) == NULL)
+			abort();
+		while ((c = fgetc(in)) != EOF)
+			fputc(c, out);
+		fclose(in);
+		fclose(out);
+	}
+	if (size < 1)
+		return 0;
+	if ((data[0] & 1) == 0) {
+		struct kb *kb;
+		struct kb_hit hits[4];
+
+		snprintf(path, sizeof path, "%s/roles/x.json", dir);
+		put(path, data + 1, size - 1);
+		if ((kb = kb_load(dir, err, sizeof err)) != NULL) {
+			kb_search(kb, "budget music credit", hits, 4);
+			kb_free(kb);
+		}
+	} else {
+		struct pat_set *ps;
+
+		snprintf(path, sizeof path, "%s/p.txt", dir);
+		put(path, data + 1, size - 1);
+		if ((ps = pat_load(path, err, sizeof err)) != NULL) {
+			for (i = 0; i < pat_count(ps); i++)
+				pat_match(ps, i, (const char *)data, size, 0,
+				    &s, &e);
+			pat_free(ps);
+		}
+	}
+	return 0;
+}
