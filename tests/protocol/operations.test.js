@@ -170,3 +170,15 @@ test('a database locked by someone else: storage error after the busy timeout, t
     await s.stop();
   }
 });
+
+test('SIGINT stops like SIGTERM: 1001 to clients, exit 0', async () => {
+  const s = await startSlated();
+  const c = await Client.connect(s.url);
+  await c.hello(null);
+  const r = await s.stop('SIGINT');
+  assert.equal(r.code, 0);
+  assert.ok(r.ms < 2000);
+  const cl = await c.closed;
+  assert.equal(cl.code, 1001);
+  assert.equal(cl.reason, 'server shutting down');
+});
