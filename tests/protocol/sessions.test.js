@@ -130,3 +130,33 @@ test('--no-transcripts keeps slots only, and still answers a repeated id once', 
     await s.stop();
   }
 });
+
+test('a long history arrives whole (a welcome larger than one write), and --history bounds it', async () => {
+  const dir = tmpdir();
+  let s = await startSlated({ dir, args: ['--rate', '6000', '--burst', '100'] });
+  let token;
+  try {
+    const c = await Client.connect(s.url);
+    const qs = ['what does a producer do?', 'what does a line producer do?', 'how do I become an executive producer?'];
+    for (let i = 0; i < 75; i++) token = (await c.ask(qs[i % 3], `h${i}`)).session;
+    await c.close();
+    const c2 = await Client.connect(s.url);
+    const w = await c2.hello(token);
+    assert.ok(JSON.stringify(w).length > 40000, `welcome is ${JSON.stringify(w).length} bytes`);
+    assert.equal(w.history.length, 150);
+    assert.equal(w.history[149].re, "h74");
+    await c2.close();
+  } finally {
+    await s.stop();
+  }
+  s = await startSlated({ dir, args: ['--history', '10'] });
+  try {
+    const c = await Client.connect(s.url);
+    const w = await c.hello(token);
+    assert.equal(w.history.length, 20);
+    assert.equal(w.history[0].id, "h65");
+    await c.close();
+  } finally {
+    await s.stop();
+  }
+});
