@@ -247,9 +247,12 @@ static int
 find_intent(const struct dlg_src *d, const struct parse *p)
 {
 	size_t end = p->len, start = 0, i;
-	int in, small = -1;
+	int in, small = -1, tries = 0;
 
-	while (end > 0) {
+	/* Three sentences back is as far as a question hides; beyond that
+	 * the whole text decides, so "what? what? what? ..." costs a few
+	 * passes, not one per sentence. */
+	while (end > 0 && tries++ < 3) {
 		for (start = end; start > 0; start--) {
 			char c = p->t[start - 1];
 
@@ -271,8 +274,8 @@ find_intent(const struct dlg_src *d, const struct parse *p)
 			break;
 		end = start - 1;
 	}
-	if (end == p->len)      /* one sentence: already tried whole */
-		return small;
+	if (end == p->len || (start == 0 && tries <= 3))
+		return small;   /* every sentence was tried; so was the whole */
 	in = intent_in(d, p, 0, p->len);
 	return in >= 0 && !is_smalltalk(in) ? in : small >= 0 ? small : in;
 }

@@ -20,7 +20,7 @@
 #define ENG_CORR_MAX 4
 #define ENG_SRC_MAX 8
 #define ENG_LADDER_MAX 12
-#define ENG_INPUT_MAX 2000 /* bytes of a question looked at; the rest is ignored */
+#define ENG_INPUT_MAX 600  /* bytes of a question looked at; the rest is ignored */
 
 enum eng_kind { ENG_ANSWER, ENG_CLARIFY, ENG_FALLBACK, ENG_SMALLTALK };
 

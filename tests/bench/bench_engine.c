@@ -2,6 +2,7 @@
  * per-question latency percentiles over a mixed question set.
  *
  * usage: bench_engine [--knowledge DIR] [--patterns DIR] [--seconds N]
+ *                     [--each | --hostile]
  *
  * The set mixes first questions, follow-ups answered by typing, carry-over,
  * typos, long rambling questions and off-topic text, replayed as
@@ -37,6 +38,36 @@ static const char *convs[][6] = {
 	{ "asdkjh qwe zzz", "help", "start over", NULL },
 };
 
+/* Inputs built to make regexes and the typo corrector work hardest: long
+ * runs of one letter, deep punctuation, every role named over and over,
+ * near-miss domain words, invalid and exotic UTF-8.  Each is as long as
+ * the daemon accepts (and longer, to check truncation). */
+static char *
+hostile(int k, size_t *len)
+{
+	static const char *units[] = {
+		"a", "(", "co-", "producer ", "exec ", "what does a ",
+		"assosiate prodcer ", "\xcc\x81", "\xf0\x9f\x8e\xac ",
+		"\xff\xfe", "?!", "the the ", "credit money film ",
+		"from a to a ", "i'm a ", "ab", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ",
+		"'", "- ", "\\b(", "%s%n", "0", "which which which ",
+	};
+	size_t n = sizeof units / sizeof units[0], u, o = 0;
+	size_t cap = (k & 1) ? 600 : 4000;
+	char *buf = malloc(cap + 64);
+
+	u = (size_t)k % n;
+	while (o + strlen(units[u]) < cap) {
+		memcpy(buf + o, units[u], strlen(units[u]));
+		o += strlen(units[u]);
+		if (k >= (int)n * 2)           /* mixtures of two units */
+			u = (u + (size_t)k / n) % n;
+	}
+	buf[o] = '\0';
+	*len = o;
+	return buf;
+}
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -64,11 +95,14 @@ main(int argc, char **argv)
 	struct eng_state st;
 	struct eng *e;
 	char err[1024];
-	int i, each = 0;
+	int i, each = 0, hostile_mode = 0;
 
-	for (i = 1; i < argc; i++)
+	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--each") == 0)
 			each = 1;
+		if (strcmp(argv[i], "--hostile") == 0)
+			hostile_mode = 1;
+	}
 	for (i = 1; i + 1 < argc; i += 2) {
 		if (strcmp(argv[i], "--knowledge") == 0)
 			kdir = argv[i + 1];
@@ -83,6 +117,40 @@ main(int argc, char **argv)
 		return 1;
 	}
 	t1 = now_us();
+	if (hostile_mode) {
+		/* Worst case per message: every hostile input, many times. */
+		int hk, nk = 23 * 4, rep;
+		double worst = 0, sum = 0;
+		size_t count = 0, hl;
+		char *h;
+
+		lat = malloc((size_t)nk * 200 * sizeof *lat);
+		for (hk = 0; hk < nk; hk++) {
+			h = hostile(hk, &hl);
+			for (rep = 0; rep < 200; rep++) {
+				eng_state_init(&st);
+				t0 = now_us();
+				eng_ask(e, &st, h, hl, &r);
+				lat[count] = now_us() - t0;
+				sum += lat[count];
+				if (lat[count] > worst)
+					worst = lat[count];
+				count++;
+			}
+			free(h);
+		}
+		qsort(lat, count, sizeof *lat, cmp_double);
+		printf("hostile_inputs: %d\n", nk);
+		printf("hostile_messages: %zu\n", count);
+		printf("hostile_mean_us: %.2f\n", sum / (double)count);
+		printf("hostile_p99_us: %.2f\n", lat[count * 99 / 100]);
+		printf("hostile_max_us: %.2f\n", worst);
+		printf("regex_limit_hits: %lu\n",
+		    eng_stats(e)->regex_limit_hits);
+		free(lat);
+		eng_free(e);
+		return 0;
+	}
 	if (each) {
 		/* Mean cost of every turn in its conversation context, to find
 		 * what makes the tail. */
