@@ -46,6 +46,7 @@ struct parse {
 	int offtopic;            /* names something we do not cover */
 	int slot_only;           /* "the money side": a slot and nothing else */
 	int tailor_only;         /* re-answer with only what the new slot adds */
+	int topic;               /* a kb topic the question is about, or -1 */
 	struct eng_corr corr[ENG_CORR_MAX];
 	int ncorr;
 	size_t len;
@@ -216,6 +217,19 @@ find_roles(const struct dlg_src *d, struct parse *p)
  * match.  (One combined regex over all sections, scanned once, measured
  * slower: it loses each section's start-character and required-literal
  * shortcuts.) */
+/* The first section in file order with a match anywhere, or -1. */
+static int
+first_priority(struct pat_set *ps, const struct parse *p)
+{
+	size_t s, e;
+	int i;
+
+	for (i = 0; i < pat_count(ps); i++)
+		if (pat_match(ps, i, p->t, p->len, 0, &s, &e))
+			return i;
+	return -1;
+}
+
 /* Does the context.txt section called name match the question? */
 static int
 context(const struct dlg_src *d, const struct parse *p, const char *name)
@@ -319,6 +333,9 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	if (sec >= 0)
 		p->capacity = kb_var_find(pat_name(d->capacities, sec));
 	p->intent = find_intent(d, p);
+	sec = first_priority(d->topics, p);
+	p->topic = sec >= 0 ? kb_find_topic(d->kb, pat_name(d->topics, sec)) :
+	    -1;
 	/* A role named right after "I'm a" / "I work as" is where the person
 	 * is now, not what they are asking about. */
 	sec = pat_find(d->context, "self");
@@ -862,6 +879,29 @@ answer_funding(const struct dlg_src *d, const struct kb_role *r,
 	}
 }
 
+static void
+answer_topic(const struct dlg_src *d, int ti, struct eng_state *st,
+    struct eng_reply *out)
+{
+	const struct kb_topic *t = kb_topic(d->kb, ti);
+	int i;
+
+	out->kind = ENG_ANSWER;
+	out->intent = intent_names[dlg_intent_find(t->intent)];
+	set_str(st->last_intent, t->intent);
+	st->pending[0] = '\0';
+	say_cap(out, t->body.text);
+	cite(out, &t->body);
+	for (i = 0; i < t->nroles && out->nsuggestions < 2; i++) {
+		const struct kb_role *r = kb_role(d->kb, t->roles[i]);
+
+		suggest(out, "What does %s %s do?", r->article, r->name);
+	}
+	for (i = 0; i < kb_ntopics(d->kb); i++)
+		if (i != ti)
+			suggest(out, "%s", kb_topic(d->kb, i)->question);
+}
+
 /* ---- follow-ups and suggestions ---------------------------------------- */
 
 /* Offer at most one question, and only about a dimension the knowledge
@@ -937,6 +977,13 @@ nearest_topics(const struct dlg_src *d, const char *q, struct eng_reply *out)
 		const struct kb_role *r = kb_role(d->kb, hits[i].role);
 		const char *f = hits[i].field;
 
+		if (hits[i].topic >= 0) {
+			suggest(out, "%s", kb_topic(d->kb, hits[i].topic)->
+			    question);
+			continue;
+		}
+		if (r == NULL)
+			continue;
 		if (strcmp(f, "career") == 0)
 			suggest(out, "How do I become %s %s?", r->article,
 			    r->name);
@@ -1203,7 +1250,8 @@ void
 dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
     size_t len, struct eng_reply *out)
 {
-	static struct parse p;   /* big; one engine is single-threaded */
+	struct parse p;          /* on the stack: a reload thread may run
+				  * another engine's turns meanwhile */
 	int intent, i, has_entity;
 
 	memset(out, 0, offsetof(struct eng_reply, text));
@@ -1244,6 +1292,13 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 		if (st->pending[0] && ++st->pending_age > 1)
 			st->pending[0] = '\0';
 		fallback(d, &p, 1, out);
+		goto done;
+	}
+	/* A question about a topic ("why are there so many producers?") is
+	 * a new question even when it names roles. */
+	if (p.topic >= 0 && !p.slot_only && (intent < 0 ||
+	    !is_smalltalk(intent))) {
+		answer_topic(d, p.topic, st, out);
 		goto done;
 	}
 	if (st->pending[0]) {
@@ -1369,6 +1424,8 @@ static int ok_role(const struct dlg_src *d, const char *n)
 { return kb_find_role(d->kb, n) >= 0; }
 static int ok_industry(const struct dlg_src *d, const char *n)
 { int v = kb_var_find(n); (void)d; return v >= KB_FILM && v <= KB_INTERNATIONAL; }
+static int ok_topic(const struct dlg_src *d, const char *n)
+{ return kb_find_topic(d->kb, n) >= 0; }
 static int ok_capacity(const struct dlg_src *d, const char *n)
 { int v = kb_var_find(n); (void)d; return v == KB_FUNDING || v == KB_CREATIVE; }
 
@@ -1398,5 +1455,15 @@ dlg_validate(const struct dlg_src *d, const char *dir, char *err,
 	snprintf(path, sizeof path, "%s/capacities.txt", dir);
 	if (check_names(d->capacities, path, ok_capacity, d, err, errlen))
 		return -1;
+	snprintf(path, sizeof path, "%s/topics.txt", dir);
+	if (check_names(d->topics, path, ok_topic, d, err, errlen))
+		return -1;
+	for (i = 0; i < kb_ntopics(d->kb); i++)
+		if (pat_find(d->topics, kb_topic(d->kb, i)->id) < 0) {
+			snprintf(err, errlen, "%s: no [%s] section: that topic "
+			    "could never be recognised", path,
+			    kb_topic(d->kb, i)->id);
+			return -1;
+		}
 	return 0;
 }

@@ -20,6 +20,7 @@ struct dlg_src {
 	struct pat_set *capacities;  /* funding creative */
 	struct pat_set *context;     /* self: "I'm a ..." */
 	struct pat_set *offtopic;    /* things we know we do not cover */
+	struct pat_set *topics;      /* sections named after topic ids */
 };
 
 /* Check that the pattern sets name only known intents, roles, industries

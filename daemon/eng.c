@@ -33,6 +33,7 @@ eng_free(struct eng *e)
 	pat_free(e->d.capacities);
 	pat_free(e->d.context);
 	pat_free(e->d.offtopic);
+	pat_free(e->d.topics);
 	free(e);
 }
 
@@ -43,6 +44,25 @@ load_one(const char *dir, const char *name, char *err, size_t errlen)
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	return pat_load(path, err, errlen);
+}
+
+/* Fold a file's bytes into an FNV-1a hash (missing files fold nothing). */
+static unsigned
+hash_file(unsigned h, const char *dir, const char *name)
+{
+	char path[1024];
+	FILE *f;
+	int c;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((f = fopen(path, "rb")) == NULL)
+		return h;
+	while ((c = getc(f)) != EOF) {
+		h ^= (unsigned char)c;
+		h *= 16777619u;
+	}
+	fclose(f);
+	return h;
 }
 
 struct eng *
@@ -66,12 +86,27 @@ eng_load(const char *kdir, const char *pdir, char *err, size_t errlen)
 	    NULL ||
 	    (e->d.offtopic = load_one(pdir, "offtopic.txt", err, errlen)) ==
 	    NULL ||
+	    (e->d.topics = load_one(pdir, "topics.txt", err, errlen)) ==
+	    NULL ||
 	    (e->d.lex = lex_load(path, err, errlen)) == NULL ||
 	    dlg_validate(&e->d, pdir, err, errlen) != 0) {
 		eng_free(e);
 		return NULL;
 	}
-	snprintf(e->version, sizeof e->version, "%s", kb_version(e->d.kb));
+	{
+		/* The version names knowledge and patterns, so a reload that
+		 * changed only a regex still shows in /healthz. */
+		static const char *files[] = { "intents.txt", "roles.txt",
+			"industries.txt", "capacities.txt", "context.txt",
+			"offtopic.txt", "topics.txt", "lexicon.txt" };
+		unsigned h = 2166136261u;
+		size_t i;
+
+		for (i = 0; i < sizeof files / sizeof files[0]; i++)
+			h = hash_file(h, pdir, files[i]);
+		snprintf(e->version, sizeof e->version, "%s-p%08x",
+		    kb_version(e->d.kb), h);
+	}
 	return e;
 }
 
@@ -88,9 +123,9 @@ eng_describe(const struct eng *e, FILE *out)
 		"credit", "career", "pay" };
 	int i, f, v;
 
-	fprintf(out, "knowledge %s: %d roles, %d sources; lexicon %d words\n",
-	    e->version, kb_nroles(e->d.kb), kb_nsources(e->d.kb),
-	    lex_nwords(e->d.lex));
+	fprintf(out, "knowledge %s: %d roles, %d topics, %d sources; lexicon "
+	    "%d words\n", e->version, kb_nroles(e->d.kb), kb_ntopics(e->d.kb),
+	    kb_nsources(e->d.kb), lex_nwords(e->d.lex));
 	for (i = 0; i < kb_nroles(e->d.kb); i++) {
 		const struct kb_role *r = kb_role(e->d.kb, i);
 		const struct kb_text *t[] = { &r->definition, &r->duties,
@@ -113,6 +148,15 @@ eng_describe(const struct eng *e, FILE *out)
 			if (r->var[v].text)
 				fprintf(out, " %s", kb_var_name(v));
 		fputc('\n', out);
+	}
+	for (i = 0; i < kb_ntopics(e->d.kb); i++) {
+		const struct kb_topic *t = kb_topic(e->d.kb, i);
+		int k;
+
+		fprintf(out, "  topic %-18s %s", t->id, t->intent);
+		for (k = 0; k < t->body.nsrc; k++)
+			fprintf(out, "%s%s", k ? "," : "[", t->body.src[k]);
+		fprintf(out, "]\n");
 	}
 }
 
@@ -143,7 +187,7 @@ eng_stats(const struct eng *e)
 	m->stats.regex_limit_hits = pat_limit_hits(e->d.intents) +
 	    pat_limit_hits(e->d.roles) + pat_limit_hits(e->d.industries) +
 	    pat_limit_hits(e->d.capacities) + pat_limit_hits(e->d.context) +
-	    pat_limit_hits(e->d.offtopic);
+	    pat_limit_hits(e->d.offtopic) + pat_limit_hits(e->d.topics);
 	return &e->stats;
 }
 

@@ -37,6 +37,8 @@ struct kb {
 	int nroles;
 	struct kb_source sources[KB_MAX_SOURCES];
 	int nsources;
+	struct kb_topic topics[KB_MAX_ROLES];
+	int ntopics;
 	sqlite3 *db;
 	uint32_t hash;
 	char version[16];
@@ -402,6 +404,75 @@ link_role(struct kb *kb, const struct kb_file *f, json_t *root,
 	return 0;
 }
 
+/* knowledge/topics.json: {"topics": [{"id", "title", "question", "intent",
+ * "text", "sources", "roles"}]}.  Optional: a knowledge base may have
+ * roles only. */
+static int
+load_topics(struct kb *kb, const char *dir, char *err, size_t errlen)
+{
+	static const char *intents[] = { "definition", "duties", "compare",
+		"hierarchy", "variation", "credit", "career", "pay", "funding",
+		NULL };
+	char path[1024];
+	struct kb_file f;
+	size_t len, i;
+	char *raw;
+	json_t *root, *arr, *t, *v;
+	json_error_t je;
+	int rc = 0, k;
+
+	snprintf(path, sizeof path, "%s/topics.json", dir);
+	if ((raw = read_file(path, &len)) == NULL)
+		return 0;
+	hash_bytes(kb, raw, len);
+	f = (struct kb_file){ path, raw, err, errlen };
+	root = json_loadb(raw, len, JSON_REJECT_DUPLICATES, &je);
+	if (root == NULL) {
+		snprintf(err, errlen, "%s:%d: %s", path, je.line, je.text);
+		free(raw);
+		return -1;
+	}
+	arr = json_object_get(root, "topics");
+	if (!json_is_array(arr))
+		rc = fail(&f, NULL, "expected {\"topics\": [...]}");
+	json_array_foreach(arr, i, t) {
+		struct kb_topic *tp;
+
+		if (rc != 0)
+			break;
+		if (kb->ntopics == KB_MAX_ROLES) {
+			rc = fail(&f, NULL, "too many topics");
+			break;
+		}
+		tp = &kb->topics[kb->ntopics++];
+		if ((rc = req_string(&f, t, "id", &tp->id)) != 0 ||
+		    (rc = req_string(&f, t, "title", &tp->title)) != 0 ||
+		    (rc = req_string(&f, t, "question", &tp->question)) != 0 ||
+		    (rc = req_string(&f, t, "intent", &tp->intent)) != 0 ||
+		    (rc = parse_text(kb, &f, t, tp->id, 1, 0, &tp->body)) != 0)
+			break;
+		for (k = 0; intents[k]; k++)
+			if (strcmp(intents[k], tp->intent) == 0)
+				break;
+		if (intents[k] == NULL) {
+			rc = fail(&f, tp->id, "intent must be one of the "
+			    "question intents (definition ... funding)");
+			break;
+		}
+		if (kb_find_topic(kb, tp->id) != kb->ntopics - 1) {
+			rc = fail(&f, tp->id, "duplicate topic id");
+			break;
+		}
+		v = json_object_get(t, "roles");
+		if ((rc = links(kb, &f, v, "roles", tp->roles,
+		    &tp->nroles)) != 0)
+			break;
+	}
+	json_decref(root);
+	free(raw);
+	return rc;
+}
+
 static int
 is_json_name(const struct dirent *d)
 {
@@ -509,6 +580,8 @@ load_vocab(struct kb *kb)
 		kb->terms[kb->nterms].w = xstrdup((const char *)
 		    sqlite3_column_text(q, 0));
 		kb->terms[kb->nterms].doc = sqlite3_column_int(q, 1);
+		kb->terms[kb->nterms].post = NULL;   /* realloc leaves garbage */
+		kb->terms[kb->nterms].npost = 0;
 		kb->nterms++;
 	}
 	sqlite3_finalize(q);
@@ -589,6 +662,18 @@ build_index(struct kb *kb, char *err, size_t errlen)
 			rc |= fts_add(kb, ins, i, field, &r->var[v]);
 		}
 	}
+	for (i = 0; i < kb->ntopics && rc == 0; i++) {
+		char buf[4096];
+
+		/* topics are rows with role -1 - index */
+		snprintf(buf, sizeof buf, "%s. %s", kb->topics[i].title,
+		    kb->topics[i].body.text);
+		sqlite3_reset(ins);
+		sqlite3_bind_int(ins, 1, -1 - i);
+		sqlite3_bind_text(ins, 2, "topic", -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, buf, -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
+	}
 	sqlite3_exec(kb->db, "COMMIT", NULL, NULL, NULL);
 	sqlite3_finalize(ins);
 	if (rc == 0)
@@ -665,6 +750,8 @@ kb_load(const char *dir, char *err, size_t errlen)
 	}
 	free(names);
 	if (rc == 0)
+		rc = load_topics(kb, dir, err, errlen);
+	if (rc == 0)
 		rc = build_index(kb, err, errlen);
 	if (rc != 0) {
 		kb_free(kb);
@@ -704,6 +791,11 @@ kb_free(struct kb *kb)
 		for (v = 0; v < KB_NVAR; v++)
 			free_text(&r->var[v]);
 	}
+	for (i = 0; i < kb->ntopics; i++) {
+		free(kb->topics[i].id); free(kb->topics[i].title);
+		free(kb->topics[i].question); free(kb->topics[i].intent);
+		free_text(&kb->topics[i].body);
+	}
 	for (i = 0; i < kb->nsources; i++) {
 		free(kb->sources[i].id);
 		free(kb->sources[i].title);
@@ -736,6 +828,29 @@ kb_find_role(const struct kb *kb, const char *id)
 
 	for (i = 0; i < kb->nroles; i++)
 		if (kb->roles[i].id && strcmp(kb->roles[i].id, id) == 0)
+			return i;
+	return -1;
+}
+
+int
+kb_ntopics(const struct kb *kb)
+{
+	return kb->ntopics;
+}
+
+const struct kb_topic *
+kb_topic(const struct kb *kb, int i)
+{
+	return i >= 0 && i < kb->ntopics ? &kb->topics[i] : NULL;
+}
+
+int
+kb_find_topic(const struct kb *kb, const char *id)
+{
+	int i;
+
+	for (i = 0; i < kb->ntopics; i++)
+		if (kb->topics[i].id && strcmp(kb->topics[i].id, id) == 0)
 			return i;
 	return -1;
 }
@@ -807,7 +922,10 @@ kb_search(struct kb *kb, const char *q, struct kb_hit *hits, int max)
 				best = i;
 		if (best < 0)
 			break;
-		hits[n].role = kb->rows[best].role;
+		hits[n].role = kb->rows[best].role >= 0 ?
+		    kb->rows[best].role : -1;
+		hits[n].topic = kb->rows[best].role < 0 ?
+		    -1 - kb->rows[best].role : -1;
 		snprintf(hits[n].field, sizeof hits[n].field, "%s",
 		    kb->rows[best].field);
 		score[best] = 0;

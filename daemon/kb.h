@@ -34,17 +34,30 @@ struct kb_role {
 	int next[KB_MAX_LINKS], nnext;
 };
 
-struct kb_hit { int role; char field[24]; };
+/* A question that is not about one role: why films list so many
+ * producers, what "p.g.a." means, how treaty co-productions work. */
+struct kb_topic {
+	char *id, *title, *question, *intent;
+	struct kb_text body;
+	int roles[KB_MAX_LINKS], nroles;     /* roles it touches */
+};
+
+/* A search hit: a field of a role, or a topic (role -1). */
+struct kb_hit { int role; int topic; char field[24]; };
 
 struct kb;
 
-/* Load and validate dir/sources.json and dir/roles/ *.json.  On failure NULL
+/* Load and validate dir/sources.json, dir/roles/ *.json and, if present,
+ * dir/topics.json.  On failure NULL
  * and "file:line: reason" in err. */
 struct kb *kb_load(const char *dir, char *err, size_t errlen);
 void kb_free(struct kb *kb);
 int kb_nroles(const struct kb *kb);
 const struct kb_role *kb_role(const struct kb *kb, int i);
 int kb_find_role(const struct kb *kb, const char *id);
+int kb_ntopics(const struct kb *kb);
+const struct kb_topic *kb_topic(const struct kb *kb, int i);
+int kb_find_topic(const struct kb *kb, const char *id);
 const char *kb_var_name(enum kb_var v);
 int kb_var_find(const char *name);
 /* Up to max entries whose text best matches the words of q (FTS5, bm25). */

@@ -177,6 +177,6 @@ test('/metrics counts connections, messages by kind and intent, fallbacks, error
   assert.ok(metric(m, 'slated_reply_seconds_bucket{le="+Inf"}') >= 2);
   assert.ok(metric(m, 'slated_sessions_stored') >= 1);
   assert.match(m, /# TYPE slated_reply_seconds histogram/);
-  assert.match(m, /slated_knowledge_info\{version="kb-[0-9a-f]+"\} 1/);
+  assert.match(m, /slated_knowledge_info\{version="kb-[0-9a-f]+-p[0-9a-f]+"\} 1/);
   await c.close();
 });

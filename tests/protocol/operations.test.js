@@ -38,7 +38,7 @@ test('run from a checkout with no data flags, it uses the checkout and a databas
   const dir = tmpdir();
   const s = await startSlated({ dir, cwd: ROOT, args: ['--db', path.join(dir, 'slate.db')] });
   try {
-    assert.match(s.log, /engine kb-[0-9a-f]+ from \.\/knowledge and \.\/patterns/);
+    assert.match(s.log, /engine kb-[0-9a-f]+-p[0-9a-f]+ from \.\/knowledge and \.\/patterns/);
     assert.match(s.log, /web \.\/web/);
   } finally {
     await s.stop();

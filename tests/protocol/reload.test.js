@@ -83,7 +83,7 @@ test('a set whose conversation tests fail is refused', async () => {
 
 test('a good change is swapped in: new answers on the same connection', async () => {
   fs.writeFileSync(roles, rolesText.replace('[line-producer]\n', '[line-producer]\n\\bshowrunners?\\b\n'));
-  const log = await reload(/reload: "kb-[0-9a-f]+ loaded/);
+  const log = await reload(/reload: "kb-[0-9a-f]+-p[0-9a-f]+ loaded/);
   assert.match(log, /2 conversations passed/, log);
   assert.match((await health()).reload, /^ok: /);
   const r = await c.ask('what does a showrunner do?', newId());

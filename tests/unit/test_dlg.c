@@ -5,6 +5,7 @@
  * JSON round trip (and rejection of bad state); hostile input (empty,
  * huge, NUL bytes, invalid UTF-8) always yields a fallback, never a crash;
  * every reply reports its intent and carries suggestions. */
+#include <string.h>
 #include "eng.h"
 
 /* Same slots, ignoring bytes after each string's NUL. */
