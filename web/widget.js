@@ -147,7 +147,8 @@
       var bSend = button('send', S.send, 'send');
       row.append(lab, input, bSend);
       announcer = attrs(el('div', 'sr'), { 'aria-live': 'polite' });
-      panel.append(head, status, log, chips, row, announcer);
+      log.appendChild(chips); /* suggestions scroll with the conversation, always last */
+      panel.append(head, status, log, row, announcer);
       box.appendChild(panel);
       bClose.onclick = function () { api.close(true); };
       bNew.onclick = function () { api.reset(); quietFocus(); };
@@ -211,9 +212,10 @@
       announcer.textContent = '';
       setTimeout(function () { announcer.textContent = s; }, 60);
     }
+    /* Scroll the log so n (and whatever follows it) shows, but never past n's top. */
     function reveal(n) {
-      var lr = log.getBoundingClientRect(), r = n.getBoundingClientRect();
-      if (r.bottom > lr.bottom) log.scrollTop += r.height > lr.height ? r.top - lr.top - 8 : r.bottom - lr.bottom + 8;
+      var lr = log.getBoundingClientRect(), top = n.getBoundingClientRect().top, end = log.scrollHeight - log.scrollTop + lr.top;
+      log.scrollTop += Math.min(top - lr.top - 8, end - lr.bottom);
     }
 
     /* ---------- transcript ---------- */
@@ -222,7 +224,7 @@
       n.appendChild(el('span', 'sr', (from === 'user' ? S.you : cfg.title) + ': '));
       if (from === 'bot') linkify(body, text); else body.textContent = text;
       n.appendChild(body);
-      log.insertBefore(n, typing && typing.parentNode ? typing : null);
+      log.insertBefore(n, typing && typing.parentNode ? typing : chips);
       transcript.push({ from: from, text: text, ts: ts || Date.now() });
       return n;
     }
@@ -232,7 +234,7 @@
         typing = el('div', 'typing');
         typing.append(el('span', 'dot'), el('span', 'dot'), el('span', 'dot'), el('span', 'sr', t('typing')));
       }
-      if (wait && !typing.parentNode) { log.appendChild(typing); reveal(typing); }
+      if (wait && !typing.parentNode) { log.insertBefore(typing, chips); reveal(typing); }
       if (!wait && typing.parentNode) typing.remove();
     }
     function setChips(list) {
@@ -383,10 +385,16 @@
       } else if (m.type === 'error') {
         var j = pending.findIndex(function (p) { return p.id === m.re; });
         if (j < 0) { setStatus(str(m.text), 8000); return; }
-        var p = pending.splice(j, 1)[0], note = el('p', 'note err', S.failed + str(m.text) + ' '), b = button('retry', S.retry);
-        note.appendChild(b);
+        var p = pending.splice(j, 1)[0], note = el('p', 'note err', S.failed + str(m.text));
         p.node.appendChild(note);
-        b.onclick = function () { note.remove(); quietFocus(); queue(p.text, p.node); };
+        if (m.code === 'too_long' || m.code === 'bad_field') {
+          /* sending it again would fail again: hand the text back to be edited */
+          if (input && !input.value) input.value = p.text;
+        } else {
+          var b = button('retry', S.retry);
+          note.appendChild(b);
+          b.onclick = function () { note.remove(); quietFocus(); queue(p.text, p.node); };
+        }
         showTyping();
         announce(S.failed + str(m.text));
       }
@@ -405,8 +413,8 @@
       setChips([]);
       var n = msg('user', shown || text), q = el('p', 'q', S.queued);
       n.appendChild(q);
-      log.scrollTop = log.scrollHeight;
       queue(text, n);
+      log.scrollTop = log.scrollHeight;
       emit('message', { from: 'user', text: shown || text, value: text });
     }
     function send() {
@@ -423,7 +431,7 @@
       };
       var lines = [cfg.title, S.saved + stamp(Date.now(), true), ''];
       transcript.forEach(function (x) {
-        lines.push((x.ts ? '[' + stamp(x.ts) + '] ' : '') + (x.from === 'user' ? S.you : cfg.title) + ': ' + x.text.replace(/\n/g, '\n    '));
+        lines.push((x.ts ? '[' + stamp(x.ts) + '] ' : '') + (x.from === 'user' ? S.you : cfg.title) + ': ' + x.text.replace(/\n/g, '\n    ').replace(/ +\n/g, '\n'));
       });
       var a = el('a'), url = URL.createObjectURL(new Blob([lines.join('\n') + '\n'], { type: 'text/plain;charset=utf-8' }));
       a.href = url;
@@ -470,7 +478,7 @@
         token = null;
         save();
         if (!panel) return;
-        log.textContent = '';
+        while (log.firstChild !== chips) log.removeChild(log.firstChild);
         setChips([]);
         showTyping();
         if (welcomed) { put({ type: 'forget' }); welcomed = false; put({ type: 'hello', session: null }); }
