@@ -1,15 +1,17 @@
-/* dlg.c - dialogue: slots, follow-ups, carry-over and answer composition.
+/* dlg.c - dialogue: parsing a question, slots, follow-ups, carry-over.
  *
  * A turn is: normalise, correct domain typos, find entities (roles,
  * industries, capacities) and the intent, decide which question is really
- * being asked given the session so far, then compose the answer from the
- * knowledge base's fields.  Nothing here allocates; replies are built in
- * the caller's fixed-size struct. */
+ * being asked given the session so far, then have ans.c compose the
+ * answer.  Nothing here allocates; replies are built in the caller's
+ * fixed-size struct. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include "ans.h"
 #include "dlg.h"
+#include "rep.h"
 #include "norm.h"
 
 enum {
@@ -24,8 +26,6 @@ static const char *intent_names[I_N] = {
 	"reset"
 };
 
-static const char *industry_label[] = { "film", "TV", "music", "theater",
-	"international co-productions" };
 static const char *industry_title[] = { "Film", "TV", "Music", "Theater" };
 
 #define MAX_MENTIONS 8
@@ -68,85 +68,6 @@ dlg_intent_find(const char *name)
 		if (strcmp(intent_names[i], name) == 0)
 			return i;
 	return -1;
-}
-
-/* ---- reply building ---------------------------------------------------- */
-
-static void say(struct eng_reply *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-static void suggest(struct eng_reply *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-say(struct eng_reply *r, const char *fmt, ...)
-{
-	size_t n = strlen(r->text);
-	va_list ap;
-
-	if (n + 1 >= sizeof r->text)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(r->text + n, sizeof r->text - n, fmt, ap);
-	va_end(ap);
-}
-
-/* Append a sentence-cased copy of s: knowledge text is written to read well
- * mid-sentence too, so capitalising is the composer's job. */
-static void
-say_cap(struct eng_reply *r, const char *s)
-{
-	size_t n = strlen(r->text);
-
-	say(r, "%s", s);
-	if (n < sizeof r->text && r->text[n] >= 'a' && r->text[n] <= 'z')
-		r->text[n] -= 'a' - 'A';
-}
-
-static void
-cite(struct eng_reply *r, const struct kb_text *t)
-{
-	int i, j;
-
-	for (i = 0; i < t->nsrc; i++) {
-		for (j = 0; j < r->nsources; j++)
-			if (strcmp(r->sources[j], t->src[i]) == 0)
-				break;
-		if (j == r->nsources && r->nsources < ENG_SRC_MAX)
-			snprintf(r->sources[r->nsources++],
-			    sizeof r->sources[0], "%s", t->src[i]);
-	}
-}
-
-static void
-option(struct eng_reply *r, const char *label, const char *value)
-{
-	if (r->noptions == ENG_OPT_MAX)
-		return;
-	snprintf(r->options[r->noptions].label,
-	    sizeof r->options[0].label, "%s", label);
-	snprintf(r->options[r->noptions].value,
-	    sizeof r->options[0].value, "%s", value);
-	r->noptions++;
-}
-
-static void
-suggest(struct eng_reply *r, const char *fmt, ...)
-{
-	va_list ap;
-	char s[128];
-	int i;
-
-	if (r->nsuggestions == ENG_SUGG_MAX)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(s, sizeof s, fmt, ap);
-	va_end(ap);
-	for (i = 0; i < r->nsuggestions; i++)
-		if (strcmp(r->suggestions[i], s) == 0)
-			return;
-	if (s[0] >= 'a' && s[0] <= 'z')
-		s[0] -= 'a' - 'A';
-	memcpy(r->suggestions[r->nsuggestions++], s, sizeof s);
 }
 
 /* ---- parsing ------------------------------------------------------------ */
@@ -398,22 +319,6 @@ set_str(char *slot, const char *v)
 }
 
 static int
-industry_of(const struct eng_state *st)
-{
-	int v = st->industry[0] ? kb_var_find(st->industry) : -1;
-
-	return v >= KB_FILM && v <= KB_THEATER ? v : -1;
-}
-
-static int
-capacity_of(const struct eng_state *st)
-{
-	int v = st->capacity[0] ? kb_var_find(st->capacity) : -1;
-
-	return v == KB_FUNDING || v == KB_CREATIVE ? v : -1;
-}
-
-static int
 industry_variations(const struct kb_role *r)
 {
 	int v, n = 0;
@@ -423,483 +328,17 @@ industry_variations(const struct kb_role *r)
 	return n;
 }
 
-/* ---- composing answers --------------------------------------------------- */
-
-static const char *
-Name(const struct kb_role *r)
-{
-	return r->name;
-}
-
-/* Variation texts often open with their own "In music, ..."; only add a
- * lead-in when they do not. */
-static void
-say_var(struct eng_reply *out, const char *lead, const struct kb_text *t)
-{
-	if (strncasecmp(t->text, "in ", 3) != 0 &&
-	    strncasecmp(t->text, "on ", 3) != 0 &&
-	    strncasecmp(t->text, "for ", 4) != 0 &&
-	    strncasecmp(t->text, "when ", 5) != 0)
-		say(out, "%s", lead);
-	say_cap(out, t->text);
-	cite(out, t);
-}
-
-static void
-tailor(const struct kb_role *r, const struct eng_state *st, int intl,
-    struct eng_reply *r_)
-{
-	int ind = industry_of(st), cap = capacity_of(st);
-
-	if (intl && r->var[KB_INTERNATIONAL].text) {
-		say(r_, "\n\n");
-		say_var(r_, "In an international co-production: ",
-		    &r->var[KB_INTERNATIONAL]);
-	}
-	if (ind >= 0 && r->var[ind].text) {
-		char lead[64];
-
-		snprintf(lead, sizeof lead, "In %s: ", industry_label[ind]);
-		say(r_, "\n\n");
-		say_var(r_, lead, &r->var[ind]);
-	}
-	if (cap >= 0 && r->var[cap].text) {
-		say(r_, "\n\n");
-		say_var(r_, cap == KB_FUNDING ? "In a funding capacity: " :
-		    "In a creative capacity: ", &r->var[cap]);
-	}
-}
-
-/* Only the parts of a role that the session's industry and capacity
- * select, under a heading naming the role and the context.  Returns 0
- * (writing nothing) when the knowledge base has none of them. */
-static int
-answer_tailored(const struct kb_role *r, const struct eng_state *st,
-    int intl, struct eng_reply *out)
-{
-	const struct kb_text *parts[3];
-	int ind = industry_of(st), cap = capacity_of(st), n = 0, i;
-
-	if (intl && r->var[KB_INTERNATIONAL].text)
-		parts[n++] = &r->var[KB_INTERNATIONAL];
-	if (ind >= 0 && r->var[ind].text)
-		parts[n++] = &r->var[ind];
-	if (cap >= 0 && r->var[cap].text)
-		parts[n++] = &r->var[cap];
-	if (n == 0)
-		return 0;
-	say(out, "%s", r->title);
-	if (intl)
-		say(out, " in an international co-production");
-	if (ind >= 0)
-		say(out, " in %s", industry_label[ind]);
-	if (cap >= 0)
-		say(out, "%s %s capacity", ind >= 0 || intl ? "," : " in a",
-		    cap == KB_FUNDING ? "funding" : "creative");
-	say(out, ":");
-	for (i = 0; i < n; i++) {
-		say(out, i ? "\n\n" : " ");
-		say_cap(out, parts[i]->text);
-		cite(out, parts[i]);
-	}
-	return 1;
-}
-
-static void
-answer_definition(const struct kb_role *r, const struct eng_state *st,
-    int intl, struct eng_reply *out)
-{
-	say_cap(out, r->definition.text);
-	cite(out, &r->definition);
-	tailor(r, st, intl, out);
-}
-
-static void
-answer_duties(const struct kb_role *r, const struct eng_state *st, int intl,
-    struct eng_reply *out)
-{
-	int i, n = r->duties.nitems < 4 ? r->duties.nitems : 4;
-
-	say(out, "What %s %s typically does:", r->article, Name(r));
-	for (i = 0; i < n; i++) {
-		say(out, "\n- ");
-		say_cap(out, r->duties.items[i]);
-	}
-	cite(out, &r->duties);
-	tailor(r, st, intl, out);
-}
-
-static void
-trait_line(const char *label, const struct kb_role *a, const struct kb_text *ta,
-    const struct kb_role *b, const struct kb_text *tb, struct eng_reply *out)
-{
-	say(out, "\n- %s: %s %s: %s; %s %s: %s", label, a->article, a->name,
-	    ta->text, b->article, b->name, tb->text);
-	{
-		size_t n = strlen(out->text);
-
-		if (n > 0 && out->text[n - 1] != '.')
-			say(out, ".");
-	}
-	cite(out, ta);
-	cite(out, tb);
-}
-
-static int
-reports_directly(const struct kb_role *a, int b)
-{
-	int i;
-
-	for (i = 0; i < a->nreports_to; i++)
-		if (a->reports_to[i] == b)
-			return 1;
-	return 0;
-}
-
-/* Which of two roles ranks higher, from their levels and links. */
-static void
-rank_line(const struct dlg_src *d, int ai, int bi, struct eng_reply *out)
-{
-	const struct kb_role *a = kb_role(d->kb, ai), *b = kb_role(d->kb, bi);
-	const struct kb_role *hi = a->level <= b->level ? a : b;
-	const struct kb_role *lo = hi == a ? b : a;
-	size_t n = strlen(out->text);
-
-	if (n > 0 && out->text[n - 1] != ' ')
-		say(out, " ");
-	if (a->level == b->level)
-		say(out, "%s %s and %s %s sit at about the same level; which "
-		    "one leads depends on the production.", a->article,
-		    a->name, b->article, b->name);
-	else if (reports_directly(lo, hi == a ? ai : bi))
-		say(out, "%s %s answers directly to the %s.", lo->article,
-		    lo->name, hi->name);
-	else
-		say(out, "%s %s sits higher in the chain of command than %s "
-		    "%s.", hi->article, hi->name, lo->article, lo->name);
-	if (out->text[n] == ' ')
-		n++;
-	if (out->text[n] == 'a')
-		out->text[n] = 'A';
-}
-
-static void
-answer_compare(const struct dlg_src *d, int ai, int bi,
-    struct eng_reply *out)
-{
-	const struct kb_role *a = kb_role(d->kb, ai), *b = kb_role(d->kb, bi);
-
-	say(out, "%s vs %s:", a->title, b->name);
-	trait_line("Authority", a, &a->authority, b, &b->authority, out);
-	trait_line("Involvement", a, &a->involvement, b, &b->involvement,
-	    out);
-	trait_line("Focus", a, &a->focus, b, &b->focus, out);
-	say(out, "\n- Rank: ");
-	rank_line(d, ai, bi, out);
-}
-
-/* Top-down chain: follow reports_to upward from role, then add the first
- * role it oversees, so the asked-about role sits inside the picture. */
-static void
-build_ladder(const struct dlg_src *d, int role, struct eng_reply *out)
-{
-	int up[ENG_LADDER_MAX], n = 0, cur = role, i;
-	const struct kb_role *r;
-
-	while (cur >= 0 && n < ENG_LADDER_MAX - 1) {
-		for (i = 0; i < n; i++)
-			if (up[i] == cur)
-				break;
-		if (i < n)
-			break;              /* a cycle: stop, do not loop */
-		up[n++] = cur;
-		r = kb_role(d->kb, cur);
-		cur = r->nreports_to ? r->reports_to[0] : -1;
-	}
-	out->nladder = 0;
-	for (i = n - 1; i >= 0; i--) {
-		r = kb_role(d->kb, up[i]);
-		snprintf(out->ladder[out->nladder].label,
-		    sizeof out->ladder[0].label, "%s", r->title);
-		snprintf(out->ladder[out->nladder].value,
-		    sizeof out->ladder[0].value, "%s", r->id);
-		out->nladder++;
-	}
-	out->ladder_focus = out->nladder - 1;
-	r = kb_role(d->kb, role);
-	if (r->noversees && out->nladder < ENG_LADDER_MAX) {
-		const struct kb_role *o = kb_role(d->kb, r->oversees[0]);
-
-		snprintf(out->ladder[out->nladder].label,
-		    sizeof out->ladder[0].label, "%s", o->title);
-		snprintf(out->ladder[out->nladder].value,
-		    sizeof out->ladder[0].value, "%s", o->id);
-		out->nladder++;
-	}
-}
-
-static void
-list_roles(const struct dlg_src *d, const int *ids, int n,
-    struct eng_reply *out)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		say(out, "%s%s", i == 0 ? "" : i == n - 1 ? " and the " :
-		    ", the ", kb_role(d->kb, ids[i])->name);
-}
-
-static void
-answer_hierarchy(const struct dlg_src *d, int ri, struct eng_reply *out)
-{
-	const struct kb_role *r = kb_role(d->kb, ri);
-
-	if (r->nreports_to) {
-		say(out, "%s %s answers to the ", r->article, r->name);
-		list_roles(d, r->reports_to, r->nreports_to, out);
-	} else
-		say(out, "%s %s sits at the top of the chain of command",
-		    r->article, r->name);
-	if (r->noversees) {
-		say(out, ", and oversees the ");
-		list_roles(d, r->oversees, r->noversees, out);
-	}
-	say(out, ". ");
-	out->text[0] -= out->text[0] >= 'a' && out->text[0] <= 'z' ? 32 : 0;
-	say_cap(out, r->hierarchy.text);
-	cite(out, &r->hierarchy);
-	build_ladder(d, ri, out);
-}
-
-static void
-answer_variation(const struct kb_role *r, const struct eng_state *st,
-    const struct parse *p, struct eng_reply *out)
-{
-	int v, shown = 0, ind = industry_of(st), cap = capacity_of(st);
-	unsigned want = p->industries;
-
-	if (want == 0 && ind >= 0)
-		want = 1u << ind;
-	if (p->international && r->var[KB_INTERNATIONAL].text) {
-		say(out, "%s", shown++ ? "\n\n" : "");
-		say_var(out, "In international co-productions: ",
-		    &r->var[KB_INTERNATIONAL]);
-	}
-	for (v = KB_FILM; v <= KB_THEATER; v++) {
-		if (want && !(want & (1u << v)))
-			continue;
-		if (r->var[v].text == NULL) {
-			if (want)
-				say(out, "%sFor %s I have nothing specific "
-				    "about %s %s beyond the general picture.",
-				    shown++ ? "\n\n" : "", industry_label[v],
-				    r->article, r->name);
-			continue;
-		}
-		{
-			char lead[64];
-
-			snprintf(lead, sizeof lead, "In %s: ",
-			    industry_label[v]);
-			say(out, "%s", shown++ ? "\n\n" : "");
-			say_var(out, lead, &r->var[v]);
-		}
-	}
-	if (cap >= 0 && r->var[cap].text) {
-		say(out, "%s", shown++ ? "\n\n" : "");
-		say_var(out, cap == KB_FUNDING ? "In a funding capacity: " :
-		    "In a creative capacity: ", &r->var[cap]);
-	}
-	if (shown == 0) {
-		say(out, "The %s role does not change much from one industry "
-		    "to another in what I know. ", r->name);
-		say_cap(out, r->definition.text);
-		cite(out, &r->definition);
-	}
-}
-
-static void
-answer_credit(const struct kb_role *r, const struct eng_state *st,
-    struct eng_reply *out)
-{
-	say_cap(out, r->credit.text);
-	cite(out, &r->credit);
-	if (capacity_of(st) == KB_FUNDING && r->var[KB_FUNDING].text) {
-		say(out, "\n\nWhen the credit comes with money: ");
-		say_cap(out, r->var[KB_FUNDING].text);
-		cite(out, &r->var[KB_FUNDING]);
-	}
-}
-
-/* Shortest route along career.next links (breadth first). */
-static int
-career_path(const struct dlg_src *d, int from, int to, int *path, int max)
-{
-	int prev[KB_MAX_ROLES], queue[KB_MAX_ROLES], qh = 0, qt = 0, i, n;
-	int cur;
-
-	for (i = 0; i < KB_MAX_ROLES; i++)
-		prev[i] = -2;
-	prev[from] = -1;
-	queue[qt++] = from;
-	while (qh < qt) {
-		const struct kb_role *r;
-
-		cur = queue[qh++];
-		if (cur == to)
-			break;
-		r = kb_role(d->kb, cur);
-		for (i = 0; i < r->nnext; i++)
-			if (prev[r->next[i]] == -2) {
-				prev[r->next[i]] = cur;
-				queue[qt++] = r->next[i];
-			}
-	}
-	if (prev[to] == -2)
-		return 0;
-	for (n = 0, cur = to; cur != -1 && n < max; cur = prev[cur])
-		n++;
-	for (i = n - 1, cur = to; i >= 0; i--, cur = prev[cur])
-		path[i] = cur;
-	return n;
-}
-
-static void
-answer_career(const struct dlg_src *d, int ri, int from,
-    struct eng_reply *out)
-{
-	const struct kb_role *r = kb_role(d->kb, ri), *f;
-	int path[KB_MAX_ROLES], n, i, j;
-
-	if (from >= 0 && from == ri) {
-		if (r->nnext) {
-			say(out, "From %s, the usual next step is the ",
-			    r->name);
-			list_roles(d, r->next, r->nnext, out);
-			say(out, ". ");
-		} else
-			say(out, "%s %s is already at the top of the ladder. ",
-			    r->article, r->name);
-		out->text[0] += out->text[0] >= 'a' && out->text[0] <= 'z' ?
-		    'A' - 'a' : 0;
-		say_cap(out, r->career.text);
-		for (i = 0; i < r->career.nitems; i++) {
-			say(out, "\n%d. ", i + 1);
-			say_cap(out, r->career.items[i]);
-		}
-		cite(out, &r->career);
-		return;
-	}
-	if (from >= 0 && (n = career_path(d, from, ri, path,
-	    KB_MAX_ROLES)) > 1) {
-		f = kb_role(d->kb, from);
-		say(out, "From %s to %s, step by step:", f->name, r->name);
-		for (i = 0; i < n - 1; i++) {
-			const struct kb_role *s = kb_role(d->kb, path[i]);
-			const struct kb_role *t = kb_role(d->kb, path[i + 1]);
-
-			say(out, "\n%d. As %s %s, ", i + 1, s->article,
-			    s->name);
-			for (j = 0; j < s->career.nitems && j < 2; j++)
-				say(out, "%s%s", j ? "; " : "",
-				    s->career.items[j]);
-			say(out, ". That is how you move up to %s.", t->name);
-			cite(out, &s->career);
-		}
-		say(out, "\n%d. Once there: ", n);
-		say_cap(out, r->career.text);
-		cite(out, &r->career);
-		return;
-	}
-	if (from >= 0) {
-		f = kb_role(d->kb, from);
-		say(out, "There is no usual straight line from %s to %s, but "
-		    "here is how people get to %s: ", f->name, r->name,
-		    r->name);
-	}
-	say_cap(out, r->career.text);
-	for (i = 0; i < r->career.nitems; i++) {
-		say(out, "\n%d. ", i + 1);
-		say_cap(out, r->career.items[i]);
-	}
-	cite(out, &r->career);
-}
-
-static void
-answer_pay(const struct kb_role *r, struct eng_reply *out)
-{
-	if (r->pay.text) {
-		say_cap(out, r->pay.text);
-		cite(out, &r->pay);
-		return;
-	}
-	say(out, "My sources do not give pay figures for %s %s, and I would "
-	    "rather not guess. Pay for producer roles is negotiated project "
-	    "by project. What I can tell you is how the credit is earned: ",
-	    r->article, r->name);
-	say_cap(out, r->credit.text);
-	cite(out, &r->credit);
-}
-
-static void
-answer_funding(const struct dlg_src *d, const struct kb_role *r,
-    struct eng_reply *out)
-{
-	int i, n = 0, ids[KB_MAX_ROLES];
-
-	if (r && r->var[KB_FUNDING].text) {
-		say(out, "%s %s and money: ", r->title, "");
-		out->text[0] = '\0';
-		say(out, "When %s %s brings money: ", r->article, r->name);
-		say_cap(out, r->var[KB_FUNDING].text);
-		cite(out, &r->var[KB_FUNDING]);
-		return;
-	}
-	for (i = 0; i < kb_nroles(d->kb); i++)
-		if (kb_role(d->kb, i)->var[KB_FUNDING].text)
-			ids[n++] = i;
-	if (r) {
-		say(out, "How the %s credit is earned: ", r->name);
-		say_cap(out, r->credit.text);
-		cite(out, &r->credit);
-		say(out, "\n\n");
-	}
-	if (n) {
-		say(out, "Credits that can be given in return for funding are "
-		    "those of the ");
-		list_roles(d, ids, n, out);
-		say(out, ". ");
-		for (i = 0; i < n && i < 2; i++) {
-			const struct kb_role *f = kb_role(d->kb, ids[i]);
-
-			say(out, "%s %s: ", i ? "\n" : "\n", f->title);
-			say_cap(out, f->var[KB_FUNDING].text);
-			cite(out, &f->var[KB_FUNDING]);
-		}
-	}
-}
-
 static void
 answer_topic(const struct dlg_src *d, int ti, struct eng_state *st,
     struct eng_reply *out)
 {
 	const struct kb_topic *t = kb_topic(d->kb, ti);
-	int i;
 
 	out->kind = ENG_ANSWER;
 	out->intent = intent_names[dlg_intent_find(t->intent)];
 	set_str(st->last_intent, t->intent);
 	st->pending[0] = '\0';
-	say_cap(out, t->body.text);
-	cite(out, &t->body);
-	for (i = 0; i < t->nroles && out->nsuggestions < 2; i++) {
-		const struct kb_role *r = kb_role(d->kb, t->roles[i]);
-
-		suggest(out, "What does %s %s do?", r->article, r->name);
-	}
-	for (i = 0; i < kb_ntopics(d->kb); i++)
-		if (i != ti)
-			suggest(out, "%s", kb_topic(d->kb, i)->question);
+	ans_topic(d->kb, ti, out);
 }
 
 /* ---- follow-ups and suggestions ---------------------------------------- */
@@ -916,24 +355,24 @@ follow_up(const struct kb_role *r, int intent, struct eng_state *st,
 	    intent != I_VARIATION)
 		return;
 	n = industry_variations(r);
-	if (!(st->asked & ENG_ASKED_INDUSTRY) && industry_of(st) < 0 &&
+	if (!(st->asked & ENG_ASKED_INDUSTRY) && ans_industry(st) < 0 &&
 	    n >= 2) {
-		say(out, "\n\nThis differs by industry. Which one are you "
+		rep_say(out, "\n\nThis differs by industry. Which one are you "
 		    "asking about?");
 		for (v = KB_FILM; v <= KB_THEATER; v++)
 			if (r->var[v].text)
-				option(out, industry_title[v], kb_var_name(v));
+				rep_option(out, industry_title[v], kb_var_name(v));
 		st->asked |= ENG_ASKED_INDUSTRY;
 		set_str(st->pending, "industry");
 		st->pending_age = 0;
 		return;
 	}
-	if (!(st->asked & ENG_ASKED_CAPACITY) && capacity_of(st) < 0 &&
+	if (!(st->asked & ENG_ASKED_CAPACITY) && ans_capacity(st) < 0 &&
 	    r->var[KB_FUNDING].text && r->var[KB_CREATIVE].text) {
-		say(out, "\n\nIt also depends on whether the %s brings money "
+		rep_say(out, "\n\nIt also depends on whether the %s brings money "
 		    "or creative work. Which do you mean?", r->name);
-		option(out, "Funding", "funding");
-		option(out, "Creative", "creative");
+		rep_option(out, "Funding", "funding");
+		rep_option(out, "Creative", "creative");
 		st->asked |= ENG_ASKED_CAPACITY;
 		set_str(st->pending, "capacity");
 		st->pending_age = 0;
@@ -947,23 +386,23 @@ suggestions_for(const struct dlg_src *d, int ri, int intent,
 	const struct kb_role *r = kb_role(d->kb, ri), *o;
 
 	if (r == NULL) {
-		suggest(out, "What does a co-producer do?");
-		suggest(out, "Associate producer vs co-producer?");
-		suggest(out, "How do I become a line producer?");
+		rep_suggest(out, "What does a co-producer do?");
+		rep_suggest(out, "Associate producer vs co-producer?");
+		rep_suggest(out, "How do I become a line producer?");
 		return;
 	}
 	o = r->nreports_to ? kb_role(d->kb, r->reports_to[0]) :
 	    r->noversees ? kb_role(d->kb, r->oversees[0]) : NULL;
 	if (intent != I_DUTIES)
-		suggest(out, "What does %s %s do?", r->article, r->name);
+		rep_suggest(out, "What does %s %s do?", r->article, r->name);
 	if (intent != I_HIERARCHY)
-		suggest(out, "Who does %s %s answer to?", r->article, r->name);
+		rep_suggest(out, "Who does %s %s answer to?", r->article, r->name);
 	if (intent != I_COMPARE && o)
-		suggest(out, "%s vs %s?", r->title, o->name);
+		rep_suggest(out, "%s vs %s?", r->title, o->name);
 	if (intent != I_CREDIT)
-		suggest(out, "How is the %s credit earned?", r->name);
+		rep_suggest(out, "How is the %s credit earned?", r->name);
 	if (intent != I_CAREER)
-		suggest(out, "How do I become %s %s?", r->article, r->name);
+		rep_suggest(out, "How do I become %s %s?", r->article, r->name);
 }
 
 /* Turn FTS5 hits into questions we can answer. */
@@ -978,29 +417,29 @@ nearest_topics(const struct dlg_src *d, const char *q, struct eng_reply *out)
 		const char *f = hits[i].field;
 
 		if (hits[i].topic >= 0) {
-			suggest(out, "%s", kb_topic(d->kb, hits[i].topic)->
+			rep_suggest(out, "%s", kb_topic(d->kb, hits[i].topic)->
 			    question);
 			continue;
 		}
 		if (r == NULL)
 			continue;
 		if (strcmp(f, "career") == 0)
-			suggest(out, "How do I become %s %s?", r->article,
+			rep_suggest(out, "How do I become %s %s?", r->article,
 			    r->name);
 		else if (strcmp(f, "credit") == 0)
-			suggest(out, "How is the %s credit earned?", r->name);
+			rep_suggest(out, "How is the %s credit earned?", r->name);
 		else if (strcmp(f, "pay") == 0)
-			suggest(out, "How is %s %s paid?", r->article,
+			rep_suggest(out, "How is %s %s paid?", r->article,
 			    r->name);
 		else if (strcmp(f, "hierarchy") == 0)
-			suggest(out, "Who does %s %s answer to?", r->article,
+			rep_suggest(out, "Who does %s %s answer to?", r->article,
 			    r->name);
 		else if (strncmp(f, "var:", 4) == 0 &&
 		    kb_var_find(f + 4) <= KB_THEATER)
-			suggest(out, "What does %s %s do in %s?", r->article,
-			    r->name, industry_label[kb_var_find(f + 4)]);
+			rep_suggest(out, "What does %s %s do in %s?", r->article,
+			    r->name, ans_industry_label(kb_var_find(f + 4)));
 		else
-			suggest(out, "What does %s %s do?", r->article,
+			rep_suggest(out, "What does %s %s do?", r->article,
 			    r->name);
 	}
 }
@@ -1012,17 +451,17 @@ fallback(const struct dlg_src *d, const struct parse *p, int offtopic,
 	out->kind = ENG_FALLBACK;
 	out->intent = NULL;
 	if (offtopic)
-		say(out, "That is outside what I cover: I only know about "
+		rep_say(out, "That is outside what I cover: I only know about "
 		    "producer roles (what producers, co-producers, associate, "
 		    "executive and line producers do, how they rank, how "
 		    "credits are earned and how careers go).");
 	else
-		say(out, "Sorry, I did not understand that, or it is not "
+		rep_say(out, "Sorry, I did not understand that, or it is not "
 		    "something I cover. I answer questions about producer "
 		    "roles in film, TV, music and theater.");
 	nearest_topics(d, p->t, out);
 	if (out->nsuggestions)
-		say(out, " These might be close to what you want:");
+		rep_say(out, " These might be close to what you want:");
 	suggestions_for(d, NO_ROLE, -1, out);
 }
 
@@ -1034,20 +473,20 @@ smalltalk(const struct dlg_src *d, int intent, struct eng_state *st,
 	out->intent = intent_names[intent];
 	switch (intent) {
 	case I_GREETING:
-		say(out, "Hi! I can explain producer roles: what a "
+		rep_say(out, "Hi! I can explain producer roles: what a "
 		    "co-producer, associate producer, executive producer or "
 		    "line producer does, how they differ, and how to get "
 		    "there. What would you like to know?");
 		break;
 	case I_THANKS:
-		say(out, "You're welcome! Anything else about producer "
+		rep_say(out, "You're welcome! Anything else about producer "
 		    "roles?");
 		break;
 	case I_GOODBYE:
-		say(out, "Good luck with your project. Come back any time.");
+		rep_say(out, "Good luck with your project. Come back any time.");
 		break;
 	case I_HELP:
-		say(out, "Ask me about a producer role: what it is, what the "
+		rep_say(out, "Ask me about a producer role: what it is, what the "
 		    "job involves, who it answers to, how two roles differ, "
 		    "how the credit is earned, what it pays, or how to build "
 		    "a career toward it. I can tailor answers to film, TV, "
@@ -1056,7 +495,7 @@ smalltalk(const struct dlg_src *d, int intent, struct eng_state *st,
 		break;
 	case I_RESET:
 		eng_state_init(st);
-		say(out, "Done: I have forgotten the roles and context of this "
+		rep_say(out, "Done: I have forgotten the roles and context of this "
 		    "conversation. What would you like to ask?");
 		break;
 	}
@@ -1071,12 +510,12 @@ clarify_role(const struct dlg_src *d, int intent, struct eng_state *st,
 
 	out->kind = ENG_CLARIFY;
 	if (for_from)
-		say(out, "Where are you now? Tell me your current role and I "
+		rep_say(out, "Where are you now? Tell me your current role and I "
 		    "will lay out the steps from there.");
 	else if (intent == I_COMPARE)
-		say(out, "Which role should I compare it with?");
+		rep_say(out, "Which role should I compare it with?");
 	else
-		say(out, "Which role do you mean?");
+		rep_say(out, "Which role do you mean?");
 	for (i = 0; i < kb_nroles(d->kb); i++) {
 		const struct kb_role *r = kb_role(d->kb, i);
 
@@ -1084,7 +523,7 @@ clarify_role(const struct dlg_src *d, int intent, struct eng_state *st,
 			continue;
 		if (intent == I_COMPARE && strcmp(r->id, st->role) == 0)
 			continue;
-		option(out, r->title, r->id);
+		rep_option(out, r->title, r->id);
 	}
 	set_str(st->pending, for_from ? "from_role" : "role");
 	st->pending_age = 0;
@@ -1106,7 +545,7 @@ answer(const struct dlg_src *d, int intent, const struct parse *p,
 		out->kind = ENG_ANSWER;
 		out->intent = intent_names[intent];
 		set_str(st->last_intent, intent_names[intent]);
-		answer_funding(d, NULL, out);
+		ans_funding(d->kb, NULL, out);
 		suggestions_for(d, NO_ROLE, intent, out);
 		return;
 	}
@@ -1128,29 +567,29 @@ answer(const struct dlg_src *d, int intent, const struct parse *p,
 	 * answer on screen: repeat only what the new industry or capacity
 	 * changes, when the knowledge base has something for it. */
 	if ((intent == I_DEFINITION || intent == I_DUTIES) && p->tailor_only) {
-		if (answer_tailored(r, st, p->international, out))
+		if (ans_tailored(r, st, p->international, out))
 			goto composed;
 	}
 	switch (intent) {
-	case I_DEFINITION: answer_definition(r, st, p->international, out);
+	case I_DEFINITION: ans_definition(r, st, p->international, out);
 		break;
-	case I_DUTIES: answer_duties(r, st, p->international, out); break;
-	case I_COMPARE: answer_compare(d, ri, oi, out); break;
+	case I_DUTIES: ans_duties(r, st, p->international, out); break;
+	case I_COMPARE: ans_compare(d->kb, ri, oi, out); break;
 	case I_HIERARCHY:
-		answer_hierarchy(d, ri, out);
+		ans_hierarchy(d->kb, ri, out);
 		if (oi >= 0 && oi != ri)
-			rank_line(d, ri, oi, out);
+			ans_rank(d->kb, ri, oi, out);
 		break;
-	case I_VARIATION: answer_variation(r, st, p, out); break;
-	case I_CREDIT: answer_credit(r, st, out); break;
-	case I_CAREER: answer_career(d, ri, from, out); break;
-	case I_PAY: answer_pay(r, out); break;
-	case I_FUNDING: answer_funding(d, r, out); break;
+	case I_VARIATION: ans_variation(r, st, p->industries, p->international, out); break;
+	case I_CREDIT: ans_credit(r, st, out); break;
+	case I_CAREER: ans_career(d->kb, ri, from, out); break;
+	case I_PAY: ans_pay(r, out); break;
+	case I_FUNDING: ans_funding(d->kb, r, out); break;
 	}
 composed:
 	if (intent == I_CAREER && from < 0 &&
 	    !(st->asked & ENG_ASKED_ROLE)) {
-		say(out, "\n\nIf you tell me where you are now, I can lay out "
+		rep_say(out, "\n\nIf you tell me where you are now, I can lay out "
 		    "the steps from there.");
 		st->asked |= ENG_ASKED_ROLE;
 		set_str(st->pending, "from_role");
@@ -1159,7 +598,7 @@ composed:
 			const struct kb_role *o = kb_role(d->kb, oi);
 
 			if (o->level > r->level && o->nnext)
-				option(out, o->title, o->id);
+				rep_option(out, o->title, o->id);
 		}
 	} else
 		follow_up(r, intent, st, out);
@@ -1264,11 +703,11 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 		out->corrections[i] = p.corr[i];
 	out->ncorrections = p.ncorr;
 	if (p.ncorr) {
-		say(out, "(I read ");
+		rep_say(out, "(I read ");
 		for (i = 0; i < p.ncorr; i++)
-			say(out, "%s\"%s\" as \"%s\"", i ? ", " : "",
+			rep_say(out, "%s\"%s\" as \"%s\"", i ? ", " : "",
 			    p.corr[i].from, p.corr[i].to);
-		say(out, ".) ");
+		rep_say(out, ".) ");
 	}
 	intent = p.intent;
 	if (p.slot_only && dlg_intent_find(st->last_intent) >= 0 &&
@@ -1390,11 +829,11 @@ dlg_welcome(const struct dlg_src *d, const struct eng_state *st,
 	out->intent = "greeting";
 	out->ladder_focus = -1;
 	if (ri >= 0)
-		say(out, "Welcome back! We were talking about the %s role. "
+		rep_say(out, "Welcome back! We were talking about the %s role. "
 		    "Ask me anything else about producer roles.",
 		    kb_role(d->kb, ri)->name);
 	else
-		say(out, "Hi! I answer questions about producer roles in "
+		rep_say(out, "Hi! I answer questions about producer roles in "
 		    "film, TV, music and theater: what a co-producer or an "
 		    "associate producer does, who answers to whom, how the "
 		    "credit is earned, and how to get there.");

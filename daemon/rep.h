@@ -1,0 +1,20 @@
+/* rep.h - appending to a reply: text, sources, options, suggestions.
+ * Every call is bounded by the reply's fixed sizes; what does not fit is
+ * dropped, never written past the end. */
+#ifndef SLATE_REP_H
+#define SLATE_REP_H
+
+#include "eng.h"
+#include "kb.h"
+
+void rep_say(struct eng_reply *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Append s with its first letter capitalised. */
+void rep_cap(struct eng_reply *r, const char *s);
+/* Record the sources of a knowledge entry the reply used. */
+void rep_cite(struct eng_reply *r, const struct kb_text *t);
+void rep_option(struct eng_reply *r, const char *label, const char *value);
+void rep_suggest(struct eng_reply *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif
