@@ -184,8 +184,8 @@
         on(vv, 'resize', fit);
         on(vv, 'scroll', fit);
       }
-      on(window, 'online', function () { if (!ws && !dead) connect(); });
-      on(window, 'offline', function () { setStatus(S.offline); });
+      on(window, 'online', function () { if (timer) connect(); else if (welcomed) setStatus(''); });
+      on(window, 'offline', function () { if (!welcomed) setStatus(S.offline); });
     }
     function trap(e) {
       var f = Array.prototype.filter.call(panel.querySelectorAll('button,input,[tabindex="0"]'), function (n) {
@@ -314,7 +314,7 @@
       var limit = setTimeout(function () { s.close(); }, 10000);
       s.onopen = function () { clearTimeout(limit); put({ type: 'hello', session: token }); };
       s.onmessage = function (e) { if (ws === s) frame(e.data); };
-      s.onclose = function () {
+      s.onclose = function (e) {
         clearTimeout(limit);
         if (ws !== s) return;
         ws = null;
@@ -322,7 +322,9 @@
         clearTimeout(watch);
         showTyping();
         pending.forEach(function (p) { p.node.classList.add('queued'); });
-        retry();
+        /* 1000 is the server's idle timeout: stay quiet until there is something to send */
+        if (e.code === 1000 && !pending.length) setStatus('');
+        else retry();
       };
     }
     function retry() {
@@ -344,11 +346,14 @@
     function frame(data) {
       var m;
       try { m = JSON.parse(data); } catch (e) { return; }
-      if (!m || typeof m !== 'object') return;
+      if (m && typeof m === 'object') handle(m);
       guard();
+    }
+    function handle(m) {
       if (m.type === 'welcome') {
         var fresh = !transcript.length && !pending.length;
         if (typeof m.session === 'string') token = m.session;
+        if (m.limits && m.limits.max_text > 0) input.maxLength = m.limits.max_text;
         save();
         if (fresh) {
           var h = arr(m.history);
@@ -369,7 +374,6 @@
         attempt = 0;
         welcomed = true;
         pending.forEach(function (p) { p.node.classList.remove('queued'); put({ type: 'ask', id: p.id, text: p.text }); });
-        guard();
         showTyping();
       } else if (m.type === 'reply') {
         var i = pending.findIndex(function (p) { return p.id === m.re; });

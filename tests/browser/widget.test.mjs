@@ -193,30 +193,35 @@ describe('widget against a real slated', { skip: SKIP }, () => {
         await clean(page);
       });
 
-      test('slated stops: "Reconnecting…", a question typed offline is answered exactly once after restart', async () => {
-        const q = 'who does a line producer report to';
+      test('slated stops: "Reconnecting…", questions typed offline are answered exactly once after restart', async () => {
+        const qs = ['who does a line producer report to', 'what is a unit production manager'];
         await slated.stop();
         await until(async () => (await status(page)).includes('Reconnecting…'), { what: 'Reconnecting… status' });
         assert.ok(await page.getByRole('status').isVisible(), 'status visible');
         const n = await page.locator('.msg.bot').count();
-        await tap(page, page.locator('#slate-input'), touch);
-        await page.locator('#slate-input').fill(q);
-        await page.locator('#slate-input').press('Enter');
-        const mine = page.locator('.msg.user').last();
-        assert.match(await mine.getAttribute('class'), /queued/);
-        assert.ok(await mine.getByText('Waiting to send…').isVisible());
+        for (const q of qs) {
+          await tap(page, page.locator('#slate-input'), touch);
+          await page.locator('#slate-input').fill(q);
+          await page.locator('#slate-input').press('Enter');
+        }
+        const mine = page.locator('.msg.user');
+        for (const m of (await mine.all()).slice(-2)) {
+          assert.match(await m.getAttribute('class'), /queued/);
+          assert.ok(await m.getByText('Waiting to send…').isVisible());
+        }
         await sleep(500);
         await slated.start();
-        await page.locator('.msg.bot').nth(n).waitFor({ timeout: 20000 });
+        await page.locator('.msg.bot').nth(n + 1).waitFor({ timeout: 20000 });
         await sleep(1500); // would a second copy arrive?
-        assert.equal(await page.locator('.msg.bot').count(), n + 1, 'exactly one answer');
-        assert.equal((await texts(page, 'user')).filter((t) => t === q).length, 1);
-        assert.doesNotMatch(await mine.getAttribute('class'), /queued/);
+        assert.equal(await page.locator('.msg.bot').count(), n + 2, 'exactly one answer each');
+        for (const q of qs) assert.equal((await texts(page, 'user')).filter((t) => t === q).length, 1);
+        assert.match((await texts(page, 'bot')).at(-2), /line producer/i, 'answered in order');
+        assert.equal(await page.locator('.msg.user.queued').count(), 0);
         assert.ok(!(await status(page)).includes('Reconnecting'), 'status cleared');
-        // the server, too, holds the question once
+        // the server, too, holds each question once
         await page.reload();
-        await until(async () => (await texts(page, 'user').catch(() => [])).includes(q), { what: 'history' });
-        assert.equal((await texts(page, 'user')).filter((t) => t === q).length, 1, 'once in the stored history');
+        await until(async () => (await texts(page, 'user').catch(() => [])).includes(qs[1]), { what: 'history' });
+        for (const q of qs) assert.equal((await texts(page, 'user')).filter((t) => t === q).length, 1, 'once in the stored history');
         await clean(page);
       });
 
@@ -294,6 +299,23 @@ describe('widget against a real slated', { skip: SKIP }, () => {
         await p.close();
       });
 
+      test('after the server\'s idle close (1000) the widget stays quiet and reconnects when there is something to send', async () => {
+        const p = await openPage(ctx);
+        const sides = [];
+        await p.routeWebSocket(/\/chat$/, (ws) => { ws.connectToServer(); sides.push(ws); });
+        await p.goto(`${slated.url}/`);
+        await p.evaluate(() => window.Slate.open());
+        await p.locator('.msg.bot').first().waitFor();
+        await sides[0].close({ code: 1000, reason: 'idle timeout' });
+        await sleep(2500);
+        assert.equal(sides.length, 1, 'no reconnect while idle');
+        assert.equal(await status(p), '', 'and no "Reconnecting…"');
+        await ask(p, 'what is a producer', touch);
+        assert.equal(sides.length, 2, 'reconnected to send');
+        await clean(p);
+        await p.close();
+      });
+
       test('Esc closes and returns focus to the launcher; docked panel is non-modal, phone panel is a dialog', async () => {
         await page.evaluate(() => window.Slate.open());
         const panel = page.locator('.panel');
@@ -346,8 +368,8 @@ describe('widget against a real slated', { skip: SKIP }, () => {
         assert.equal(await launcherName(page), `${TITLE} chat`);
         // an error for a question: said in a sentence, and the text handed back for editing
         const long = 'why'.repeat(200);
-        await tap(page, page.locator('#slate-input'), touch);
-        await page.locator('#slate-input').fill(long);
+        assert.equal(await page.locator('#slate-input').getAttribute('maxlength'), '500', 'limits.max_text from welcome');
+        await page.locator('#slate-input').evaluate((i, v) => { i.value = v; }, long); // as a script could
         await page.locator('#slate-input').press('Enter');
         const err = page.locator('.msg.user').last().locator('.note.err');
         await err.waitFor();
