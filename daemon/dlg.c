@@ -737,6 +737,10 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 	 * a new question even when it names roles. */
 	if (p.topic >= 0 && !p.slot_only && (intent < 0 ||
 	    !is_smalltalk(intent))) {
+		if (p.industry >= 0)
+			set_str(st->industry, kb_var_name(p.industry));
+		if (p.capacity >= 0)
+			set_str(st->capacity, kb_var_name(p.capacity));
 		answer_topic(d, p.topic, st, out);
 		goto done;
 	}
