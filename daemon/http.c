@@ -42,12 +42,14 @@ http_healthz(size_t *len)
 
 	store_state(srv.store, state, sizeof state);
 	ok = strcmp(state, "ok") == 0;
-	j = json_pack("{s:s,s:I,s:s,s:i,s:{s:s,s:I,s:i},s:s}",
+	/* "saving": false says that answers go out without being stored,
+	 * which is what the loop does while the store fails (proto.c) */
+	j = json_pack("{s:s,s:I,s:s,s:i,s:{s:s,s:b,s:I,s:i},s:s}",
 	    "status", srv.stopping ? "stopping" : ok ? "ok" : "degraded",
 	    "uptime", (json_int_t)(srv_now() - srv.started),
 	    "version", eng_version(srv.eng),
 	    "connections", srv.conns,
-	    "storage", "state", state,
+	    "storage", "state", state, "saving", ok,
 	    "sessions", (json_int_t)store_sessions(srv.store),
 	    "queued", store_queued(srv.store),
 	    "reload", srv.reload ? "running" : srv.reload_status);

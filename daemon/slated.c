@@ -109,6 +109,9 @@ main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	/* A file size limit (ulimit -f) must fail the write, as a full disk
+	 * does, not kill the daemon: the store then reports the error. */
+	sigaction(SIGXFSZ, &sa, NULL);
 
 	/* the database holds session tokens, which are credentials */
 	umask(077);

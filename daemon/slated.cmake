@@ -10,7 +10,7 @@ set(SLATED_DIR ${CMAKE_CURRENT_LIST_DIR})
 add_executable(slated
   ${SLATED_DIR}/slated.c ${SLATED_DIR}/cfg.c ${SLATED_DIR}/log.c
   ${SLATED_DIR}/met.c ${SLATED_DIR}/http.c ${SLATED_DIR}/ws.c
-  ${SLATED_DIR}/store.c ${SLATED_DIR}/reload.c)
+  ${SLATED_DIR}/store.c ${SLATED_DIR}/reload.c ${SLATED_DIR}/proto.c)
 target_link_libraries(slated PRIVATE slate_engine PkgConfig::LWS
                       Threads::Threads)
 # Run from this build tree, slated serves the checkout it was built from.

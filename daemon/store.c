@@ -17,11 +17,13 @@
 #define STORE_RING 256
 
 enum {
-	Q_LOOKUP, Q_UPSERT, Q_TURN, Q_UNANS, Q_LOAD, Q_HIST, Q_RESET,
+	Q_CREATE, Q_LOOKUP, Q_UPSERT, Q_TURN, Q_UNANS, Q_LOAD, Q_HIST, Q_RESET,
 	Q_FORGET, Q_UNLINK, Q_PURGE, Q_PURGE_UNANS, Q_COUNT, Q_N
 };
 
 static const char *const store_sql[Q_N] = {
+	[Q_CREATE] = "INSERT INTO sessions (token, created, seen, slots) "
+		     "VALUES (?1, ?2, ?2, ?3) ON CONFLICT (token) DO NOTHING",
 	[Q_LOOKUP] = "SELECT reply FROM turns WHERE session = ?1 AND id = ?2",
 	[Q_UPSERT] = "INSERT INTO sessions (token, created, seen, slots) "
 		     "VALUES (?1, ?2, ?2, ?3) ON CONFLICT (token) DO UPDATE "
@@ -167,11 +169,25 @@ store_token_valid(const char *s)
 	return n == STORE_TOKEN_LEN && s[n] == '\0';
 }
 
+/* "what: SQLite's message (the system's, when there is one)", e.g.
+ * "commit: database or disk is full (No space left on device)". */
+static void
+store_errmsg(struct store *s, const char *what, char *buf, size_t size)
+{
+	int e = sqlite3_system_errno(s->db);
+
+	if (e)
+		snprintf(buf, size, "%s: %s (%s)", what, sqlite3_errmsg(s->db),
+		    strerror(e));
+	else
+		snprintf(buf, size, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
 static int
 store_fail(struct store *s, struct store_job *j, const char *what)
 {
 	j->rc = -1;
-	snprintf(j->err, sizeof j->err, "%s: %s", what, sqlite3_errmsg(s->db));
+	store_errmsg(s, what, j->err, sizeof j->err);
 	return -1;
 }
 
@@ -350,6 +366,12 @@ store_do(struct store *s, struct store_job *j)
 	sqlite3_stmt *st;
 
 	switch (j->op) {
+	case STORE_CREATE:
+		st = s->q[Q_CREATE];
+		sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, j->ts);
+		bind_text(st, 3, j->slots ? j->slots : "{}");
+		return store_step_done(st) ? store_fail(s, j, "create") : 0;
 	case STORE_LOAD:
 		return store_do_load(s, j);
 	case STORE_TURN:
@@ -405,9 +427,14 @@ store_batch(struct store *s, struct store_job *batch)
 	int began = store_exec(s, "BEGIN IMMEDIATE") == 0;
 	char failed[160] = "";
 
+	/* the message now: later statements overwrite it */
+	if (!began)
+		store_errmsg(s, "begin", failed, sizeof failed);
+
 	for (struct store_job *j = batch; j; j = j->next) {
 		if (!began) {
-			store_fail(s, j, "begin");
+			j->rc = -1;
+			snprintf(j->err, sizeof j->err, "%s", failed);
 			continue;
 		}
 		store_exec(s, "SAVEPOINT job");
@@ -420,8 +447,7 @@ store_batch(struct store *s, struct store_job *batch)
 		}
 	}
 	if (began && store_exec(s, "COMMIT") != 0) {
-		snprintf(failed, sizeof failed, "commit: %s",
-		    sqlite3_errmsg(s->db));
+		store_errmsg(s, "commit", failed, sizeof failed);
 		for (struct store_job *j = batch; j; j = j->next) {
 			j->rc = -1;
 			snprintf(j->err, sizeof j->err, "%s", failed);
@@ -439,9 +465,8 @@ store_batch(struct store *s, struct store_job *batch)
 
 	pthread_mutex_lock(&s->mu);
 	s->sessions = n;
-	if (failed[0] || !began)
-		snprintf(s->state, sizeof s->state, "error: %s",
-		    failed[0] ? failed : sqlite3_errmsg(s->db));
+	if (failed[0])
+		snprintf(s->state, sizeof s->state, "error: %s", failed);
 	else
 		snprintf(s->state, sizeof s->state, "ok");
 	pthread_mutex_unlock(&s->mu);
@@ -478,6 +503,38 @@ store_main(void *arg)
 	return NULL;
 }
 
+/* Why the database could not be opened at start, in words an operator can
+ * act on: SQLite's message, the system's reason, and what to check. */
+static void
+store_open_err(struct store *s, const char *path, const char *msg, char *err,
+    size_t errlen)
+{
+	int ext = s->db ? sqlite3_extended_errcode(s->db) : SQLITE_NOMEM;
+	int rc = ext & 0xff;
+	int e = s->db ? sqlite3_system_errno(s->db) : 0;
+	const char *hint = "";
+	char sys[96] = "";
+
+	if (msg == NULL)
+		msg = s->db ? sqlite3_errmsg(s->db) : "out of memory";
+	if (e)
+		snprintf(sys, sizeof sys, " (%s)", strerror(e));
+	if (rc == SQLITE_READONLY || e == EROFS || e == EACCES || e == EPERM)
+		hint = ": the database or its directory is read-only; slated "
+		    "needs to write both (the -wal and -shm files live beside "
+		    "the database)";
+	else if (rc == SQLITE_FULL || e == ENOSPC || e == EDQUOT ||
+	    e == EFBIG || ext == SQLITE_IOERR_WRITE ||
+	    ext == SQLITE_IOERR_SHMSIZE || ext == SQLITE_IOERR_TRUNCATE)
+		hint = ": writing failed: the disk is full, or a quota or file "
+		    "size limit was reached";
+	else if (rc == SQLITE_CANTOPEN)
+		hint = ": check that the directory exists and is writable";
+	else if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)
+		hint = ": the file is not a Slate database, or it is damaged";
+	snprintf(err, errlen, "%s: %s%s%s", path, msg, sys, hint);
+}
+
 struct store *
 store_open(const char *path, const struct store_opts *o,
     void (*wake)(void *), void *arg, char *err, size_t errlen)
@@ -496,20 +553,26 @@ store_open(const char *path, const struct store_opts *o,
 	snprintf(s->state, sizeof s->state, "ok");
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, s->db ?
-		    sqlite3_errmsg(s->db) : "cannot open");
+		store_open_err(s, path, NULL, err, errlen);
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
 	/* WAL: readers (slate unanswered) never block the writer.
 	 * synchronous=NORMAL: a commit is in the WAL file, and so survives
 	 * the process being killed, before COMMIT returns; only a power
-	 * failure can lose the last commits (docs/operations.md). */
+	 * failure can lose the last commits (docs/operations.md).  The
+	 * schema ends with a write (user_version), so a database that cannot
+	 * be written is found here, at start, and not at the first question. */
 	if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;", NULL, NULL, &msg) != SQLITE_OK ||
 	    sqlite3_exec(s->db, store_schema, NULL, NULL, &msg) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, msg ? msg : "schema");
+		store_open_err(s, path, msg, err, errlen);
 		sqlite3_free(msg);
+		goto fail;
+	}
+	if (sqlite3_db_readonly(s->db, "main") == 1) {
+		snprintf(err, errlen, "%s: the database is read-only: slated "
+		    "needs to write to it and to its directory", path);
 		goto fail;
 	}
 	for (int i = 0; i < Q_N; i++)

@@ -16,6 +16,7 @@
 #define STORE_ID_MAX 65      /* longest client message id, with NUL */
 
 enum store_op {
+	STORE_CREATE,  /* a new session's row, before its welcome */
 	STORE_LOAD,    /* session slots and history, and touch it */
 	STORE_TURN,    /* a question and its reply, unless id was answered */
 	STORE_RESET,   /* new slots for a session */
@@ -30,7 +31,8 @@ struct store_job {
 	char id[STORE_ID_MAX];
 	char *user_text, *bot_text;         /* TURN, malloc'd */
 	char *reply;                        /* TURN: the whole reply message */
-	char *slots;                        /* TURN, RESET: eng_state JSON */
+	char *slots;                        /* CREATE, TURN, RESET: eng_state
+					       JSON */
 	int fallback;                       /* TURN: record as unanswered */
 	int64_t ts;                         /* ms since the epoch */
 	double t0;                          /* the loop's, for latency */

@@ -18,6 +18,7 @@
 #include "http.h"
 #include "log.h"
 #include "met.h"
+#include "proto.h"
 #include "reload.h"
 #include "srv.h"
 #include "store.h"
@@ -28,26 +29,17 @@
 #define WS_GRACE_SECS 1.5           /* SIGTERM to exit, at most */
 
 struct conn {
+	struct proto_conn p;        /* first: proto's callbacks cast back */
 	struct conn *next;
 	struct lws *wsi;            /* NULL until ESTABLISHED: see CLOSED */
-	uint64_t serial;            /* names the connection in store jobs */
-	char peer[64];
-	char token[STORE_TOKEN_LEN + 1];  /* "" before a session exists */
-	struct eng_state st;        /* slots as of the last stored turn */
-	struct eng_state next_st;   /* slots of the turn being stored */
-	enum eng_kind ask_kind;     /* of the turn being stored */
-	const char *ask_intent;
-	int busy;                   /* a store job is in flight */
 	char *rx;                   /* the message being received */
 	size_t rx_len, rx_cap;
 	int rx_binary;
 	unsigned char *out;         /* the message being sent, LWS_PRE first */
 	size_t out_len, out_off;
-	double tokens, refilled;    /* rate limit: token bucket */
-	int errors;                 /* consecutive errors sent */
-	int close_code;             /* close at the next WRITEABLE */
-	const char *close_why;
 };
+
+static int ws_store_failing;        /* the last store job failed */
 
 static void *
 xmalloc(size_t n)
@@ -61,19 +53,11 @@ xmalloc(size_t n)
 	return p;
 }
 
-static char *
-xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(xmalloc(n), s, n);
-}
-
 static struct conn *
 conn_find(uint64_t serial)
 {
 	for (struct conn *c = srv.list; c; c = c->next)
-		if (c->serial == serial)
+		if (c->p.serial == serial)
 			return c;
 	return NULL;
 }
@@ -84,18 +68,20 @@ conn_pause(struct conn *c, int pause)
 {
 	if (lws_rx_flow_control(c->wsi, !pause) < 0)
 		log_debug("conn %llu: flow control refused",
-		    (unsigned long long)c->serial);
+		    (unsigned long long)c->p.serial);
 }
 
-/* Queue the one outgoing message of this connection.  Called at most once
- * per client message, when nothing else is queued. */
+/* proto's send: queue the one outgoing message of this connection.  Called
+ * at most once per client message, when nothing else is queued. */
 static void
-conn_send_raw(struct conn *c, const char *s, size_t n)
+conn_send(struct proto_conn *pc, const char *s, size_t n)
 {
+	struct conn *c = (struct conn *)pc;
+
 	if (c->out) {
 		/* A second answer to one message would be a bug here. */
 		log_error("conn %llu: answer dropped, one already queued",
-		    (unsigned long long)c->serial);
+		    (unsigned long long)c->p.serial);
 		return;
 	}
 	c->out = xmalloc(LWS_PRE + n);
@@ -105,318 +91,42 @@ conn_send_raw(struct conn *c, const char *s, size_t n)
 	lws_callback_on_writable(c->wsi);
 }
 
+/* proto's submit: the store thread takes it from here. */
 static void
-conn_send(struct conn *c, json_t *msg)
+conn_submit(struct proto_conn *pc, struct store_job *j)
 {
-	char *s = json_dumps(msg, JSON_COMPACT);
-
-	json_decref(msg);
-	if (s == NULL) {
-		log_error("conn %llu: cannot serialize a message",
-		    (unsigned long long)c->serial);
-		return;
-	}
-	conn_send_raw(c, s, strlen(s));
-	free(s);
+	store_submit(srv.store, j);
 }
+
+static const struct proto_io conn_io = { conn_send, conn_submit };
 
 static void
 conn_close_later(struct conn *c, int code, const char *why)
 {
-	if (c->close_code == 0) {
-		c->close_code = code;
-		c->close_why = why;
+	if (c->p.close_code == 0) {
+		c->p.close_code = code;
+		c->p.close_why = why;
 	}
 	lws_callback_on_writable(c->wsi);
 }
 
-/* An error answer.  re is the id of the offending message, if it had one.
- * Too many in a row and the client is treated as abusive: the error is
- * still sent, then the connection is closed with 1008. */
+/* Say once, in the log, when the store starts failing and when it is
+ * back: in between every answer goes out unsaved ("stored": false). */
 static void
-conn_error(struct conn *c, const char *re, const char *code,
-    const char *text)
+ws_store_health(struct store_job *j)
 {
-	met_error(code);
-	conn_send(c, json_pack("{s:s,s:s?,s:s,s:s}", "type", "error", "re", re,
-	    "code", code, "text", text));
-	if (++c->errors >= srv.cfg->max_errors) {
-		log_warn("conn %llu peer=%s: %d errors in a row, closing",
-		    (unsigned long long)c->serial, c->peer, c->errors);
-		c->close_code = LWS_CLOSE_STATUS_POLICY_VIOLATION;
-		c->close_why = "too many errors";
+	if (j->rc != 0) {
+		met_store_error();
+		if (!ws_store_failing)
+			log_warn("storage failing, answering without storage "
+			    "until it recovers: %s", j->err);
+		else
+			log_debug("store: %s", j->err);
+		ws_store_failing = 1;
+	} else if (ws_store_failing) {
+		log_info("storage recovered: answers are saved again");
+		ws_store_failing = 0;
 	}
-}
-
-static int
-conn_new_session(struct conn *c)
-{
-	if (store_new_token(c->token) != 0) {
-		c->token[0] = '\0';
-		log_error("no random bytes for a session token");
-		return -1;
-	}
-	eng_state_init(&c->st);
-	log_info("conn %llu: session %.6s... started",
-	    (unsigned long long)c->serial, c->token);
-	return 0;
-}
-
-/* The engine's greeting, as welcome, with history when resumed. */
-static void
-conn_welcome(struct conn *c, int resumed, json_t *history)
-{
-	struct eng_reply *r = xmalloc(sizeof *r);
-	json_t *rj, *msg;
-
-	eng_welcome(srv.eng, &c->st, r);
-	rj = eng_reply_json(r);
-	free(r);
-	msg = json_pack("{s:s,s:s,s:b,s:O?,s:O?,s:O?,s:o,s:s,s:{s:i}}",
-	    "type", "welcome", "session", c->token, "resumed", resumed,
-	    "text", json_object_get(rj, "text"),
-	    "suggestions", json_object_get(rj, "suggestions"),
-	    "slots", json_object_get(rj, "slots"),
-	    "history", history ? history : json_array(),
-	    "version", eng_version(srv.eng),
-	    "limits", "max_text", srv.cfg->max_text);
-	json_decref(rj);
-	c->errors = 0;
-	conn_send(c, msg);
-}
-
-/* Hand j to the store thread for the session token (the connection's own
- * when NULL).  j belongs to the store from here on: fill it in first. */
-static void
-conn_submit(struct conn *c, struct store_job *j, const char *token)
-{
-	j->conn = c->serial;
-	j->ts = srv_wall_ms();
-	j->t0 = srv_now();
-	snprintf(j->token, sizeof j->token, "%s", token ? token : c->token);
-	c->busy = 1;
-	store_submit(srv.store, j);
-}
-
-static void
-on_hello(struct conn *c, json_t *msg, const char *re)
-{
-	json_t *s = json_object_get(msg, "session");
-
-	if (s == NULL || json_is_null(s)) {
-		if (conn_new_session(c) != 0) {
-			conn_error(c, re, "storage", "The server cannot start "
-			    "a conversation right now. Please try again.");
-			return;
-		}
-		conn_welcome(c, 0, NULL);
-		return;
-	}
-	if (!json_is_string(s) || !store_token_valid(json_string_value(s))) {
-		conn_error(c, re, "bad_field", "The session must be null or "
-		    "a token this server gave you.");
-		return;
-	}
-	conn_submit(c, store_job_new(STORE_LOAD), json_string_value(s));
-}
-
-/* Characters, not bytes: UTF-8 continuation bytes are not counted.  lws
- * has already rejected invalid UTF-8 (1007). */
-static size_t
-utf8_chars(const char *s, size_t n)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < n; i++)
-		k += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return k;
-}
-
-static int
-blank(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-			return 0;
-	return 1;
-}
-
-static void
-on_ask(struct conn *c, json_t *msg, const char *re)
-{
-	json_t *jt = json_object_get(msg, "text"), *rj, *out;
-	struct eng_reply *r;
-	struct store_job *j;
-	const char *text;
-	size_t len;
-
-	if (re == NULL) {
-		conn_error(c, NULL, "bad_field", "A question needs an \"id\": "
-		    "a string of 1 to 64 characters.");
-		return;
-	}
-	if (!json_is_string(jt)) {
-		conn_error(c, re, "bad_field", "A question needs a \"text\" "
-		    "string.");
-		return;
-	}
-	text = json_string_value(jt);
-	len = json_string_length(jt);
-	if (utf8_chars(text, len) > (size_t)srv.cfg->max_text) {
-		char t[128];
-
-		snprintf(t, sizeof t, "That question is too long. Please keep "
-		    "it under %d characters.", srv.cfg->max_text);
-		conn_error(c, re, "too_long", t);
-		return;
-	}
-	if (memchr(text, '\0', len) || blank(text, len)) {
-		conn_error(c, re, "bad_field", "The question is empty.");
-		return;
-	}
-	if (c->token[0] == '\0' && conn_new_session(c) != 0) {
-		conn_error(c, re, "storage", "The server cannot start a "
-		    "conversation right now. Please try again.");
-		return;
-	}
-	r = xmalloc(sizeof *r);
-	c->next_st = c->st;
-	eng_ask(srv.eng, &c->next_st, text, len, r);
-	c->ask_kind = r->kind;
-	c->ask_intent = r->intent;
-	rj = eng_reply_json(r);
-	out = json_pack("{s:s,s:s,s:s}", "type", "reply", "re", re, "session",
-	    c->token);
-	json_object_update(out, rj);
-	json_decref(rj);
-
-	j = store_job_new(STORE_TURN);
-	snprintf(j->id, sizeof j->id, "%s", re);
-	j->user_text = xstrdup(text);
-	j->bot_text = xstrdup(r->text);
-	j->reply = json_dumps(out, JSON_COMPACT);
-	rj = eng_state_to_json(&c->next_st);
-	j->slots = rj ? json_dumps(rj, JSON_COMPACT) : NULL;
-	json_decref(rj);
-	j->fallback = r->kind == ENG_FALLBACK;
-	json_decref(out);
-	free(r);
-	if (j->reply == NULL) {
-		store_job_free(j);
-		conn_error(c, re, "storage", "The answer could not be "
-		    "prepared. Please ask again.");
-		return;
-	}
-	conn_submit(c, j, NULL);
-}
-
-static void
-on_reset(struct conn *c, const char *re)
-{
-	struct store_job *j;
-	json_t *sj;
-
-	eng_state_init(&c->next_st);
-	if (c->token[0] == '\0') {
-		c->st = c->next_st;
-		c->errors = 0;
-		conn_send(c, json_pack("{s:s,s:s?,s:n,s:s}", "type", "reset",
-		    "re", re, "session", "text", "Okay, let's start over."));
-		return;
-	}
-	j = store_job_new(STORE_RESET);
-	if (re)
-		snprintf(j->id, sizeof j->id, "%s", re);
-	sj = eng_state_to_json(&c->next_st);
-	j->slots = sj ? json_dumps(sj, JSON_COMPACT) : NULL;
-	json_decref(sj);
-	conn_submit(c, j, NULL);
-}
-
-static void
-on_forget(struct conn *c, const char *re)
-{
-	struct store_job *j;
-
-	if (c->token[0] == '\0') {
-		c->errors = 0;
-		eng_state_init(&c->st);
-		conn_send(c, json_pack("{s:s,s:s?,s:n,s:s}", "type",
-		    "forgotten", "re", re, "session", "text",
-		    "There was nothing to delete."));
-		return;
-	}
-	j = store_job_new(STORE_FORGET);
-	if (re)
-		snprintf(j->id, sizeof j->id, "%s", re);
-	conn_submit(c, j, NULL);
-}
-
-/* Token bucket: burst messages at once, then rate per minute. */
-static int
-conn_rate_ok(struct conn *c)
-{
-	double now = srv_now();
-
-	c->tokens += (now - c->refilled) * srv.cfg->rate / 60.0;
-	c->refilled = now;
-	if (c->tokens > srv.cfg->burst)
-		c->tokens = srv.cfg->burst;
-	if (c->tokens < 1)
-		return 0;
-	c->tokens -= 1;
-	return 1;
-}
-
-/* One complete client message: exactly one answer is queued, now or when
- * its store job completes. */
-static void
-conn_message(struct conn *c)
-{
-	json_error_t jerr;
-	json_t *msg, *jid;
-	const char *type, *re = NULL;
-
-	if (c->rx_binary) {
-		conn_error(c, NULL, "bad_json", "Messages must be JSON text, "
-		    "not binary.");
-		return;
-	}
-	msg = json_loadb(c->rx, c->rx_len, JSON_REJECT_DUPLICATES, &jerr);
-	if (msg == NULL || !json_is_object(msg)) {
-		json_decref(msg);
-		conn_error(c, NULL, "bad_json", "That message was not a JSON "
-		    "object, so it was ignored.");
-		return;
-	}
-	jid = json_object_get(msg, "id");
-	if (json_is_string(jid) && json_string_length(jid) > 0 &&
-	    json_string_length(jid) < STORE_ID_MAX &&
-	    strlen(json_string_value(jid)) == json_string_length(jid))
-		re = json_string_value(jid);
-	type = json_string_value(json_object_get(msg, "type"));
-	met_message(type && (strcmp(type, "hello") == 0 ||
-	    strcmp(type, "ask") == 0 || strcmp(type, "reset") == 0 ||
-	    strcmp(type, "forget") == 0) ? type : "other");
-	if (!conn_rate_ok(c)) {
-		conn_error(c, re, "rate_limited", "You are sending messages "
-		    "too fast. Please wait a moment and try again.");
-	} else if (type == NULL) {
-		conn_error(c, re, "bad_type", "A message needs a \"type\": "
-		    "hello, ask, reset or forget.");
-	} else if (strcmp(type, "hello") == 0) {
-		on_hello(c, msg, re);
-	} else if (strcmp(type, "ask") == 0) {
-		on_ask(c, msg, re);
-	} else if (strcmp(type, "reset") == 0) {
-		on_reset(c, re);
-	} else if (strcmp(type, "forget") == 0) {
-		on_forget(c, re);
-	} else {
-		conn_error(c, re, "bad_type", "Unknown message type. Use "
-		    "hello, ask, reset or forget.");
-	}
-	json_decref(msg);
 }
 
 /* A store job is back: answer the client that asked, if still here. */
@@ -424,111 +134,15 @@ static void
 job_done(struct store_job *j)
 {
 	struct conn *c = j->conn ? conn_find(j->conn) : NULL;
-	const char *re = j->id[0] ? j->id : NULL;
 
-	if (j->rc != 0) {
-		met_store_error();
-		log_error("store: %s", j->err);
-	}
+	ws_store_health(j);
 	if (j->op == STORE_PURGE && j->rc == 0 && j->found)
 		log_info("store: %d idle sessions purged", j->found);
 	if (c == NULL || c->wsi == NULL)
 		return;
-	c->busy = 0;
-	if (j->rc != 0) {
-		conn_error(c, re, "storage", j->op == STORE_TURN ?
-		    "Your question could not be saved, so it was not answered."
-		    " Please ask again." : "The conversation store is not "
-		    "available. Please try again.");
-		return;
-	}
-	switch (j->op) {
-	case STORE_LOAD:
-		if (j->found) {
-			snprintf(c->token, sizeof c->token, "%s", j->token);
-			if (eng_state_from_json(&c->st,
-			    json_object_get(j->result, "slots")) != 0)
-				eng_state_init(&c->st);
-			log_info("conn %llu: session %.6s... resumed",
-			    (unsigned long long)c->serial, c->token);
-			conn_welcome(c, 1, json_incref(json_object_get(
-			    j->result, "history")));
-		} else if (conn_new_session(c) != 0) {
-			conn_error(c, NULL, "storage", "The server cannot "
-			    "start a conversation right now.");
-		} else {
-			conn_welcome(c, 0, NULL);
-		}
-		break;
-	case STORE_TURN:
-		c->errors = 0;
-		if (j->found) {
-			/* a resend: the stored answer, and nothing else */
-			log_info("conn %llu: repeated id, stored reply sent",
-			    (unsigned long long)c->serial);
-			if (j->result) {
-				json_object_set_new(j->result, "repeat",
-				    json_true());
-				conn_send(c, json_incref(j->result));
-			} else {
-				conn_error(c, re, "storage", "The earlier "
-				    "answer could not be read.");
-			}
-			break;
-		}
-		c->st = c->next_st;
-		met_reply(eng_kind_name(c->ask_kind), c->ask_intent,
-		    srv_now() - j->t0);
-		{
-			char eid[STORE_ID_MAX * 4 + 8];
-
-			log_debug("conn %llu: reply re=%s kind=%s intent=%s "
-			    "%.2f ms", (unsigned long long)c->serial,
-			    log_esc(eid, sizeof eid, j->id, strlen(j->id)),
-			    eng_kind_name(c->ask_kind), c->ask_intent ?
-			    c->ask_intent : "none", (srv_now() - j->t0) * 1e3);
-		}
-		if (c->ask_kind == ENG_FALLBACK) {
-			char esc[200];
-
-			log_info("conn %llu: fallback recorded %s",
-			    (unsigned long long)c->serial, log_esc(esc,
-			    sizeof esc, j->user_text, strlen(j->user_text)));
-		}
-		conn_send_raw(c, j->reply, strlen(j->reply));
-		break;
-	case STORE_RESET: {
-		struct eng_reply *r = xmalloc(sizeof *r);
-		json_t *rj;
-
-		c->st = c->next_st;
-		c->errors = 0;
-		eng_welcome(srv.eng, &c->st, r);
-		rj = eng_reply_json(r);
-		free(r);
-		conn_send(c, json_pack("{s:s,s:s?,s:s,s:s,s:O?,s:O?}", "type",
-		    "reset", "re", re, "session", c->token, "text",
-		    "Okay, let's start over.", "suggestions",
-		    json_object_get(rj, "suggestions"), "slots",
-		    json_object_get(rj, "slots")));
-		json_decref(rj);
-		break;
-	}
-	case STORE_FORGET:
-		log_info("conn %llu: session %.6s... forgotten",
-		    (unsigned long long)c->serial, c->token);
-		c->token[0] = '\0';
-		eng_state_init(&c->st);
-		c->errors = 0;
-		conn_send(c, json_pack("{s:s,s:s?,s:n,s:s}", "type",
-		    "forgotten", "re", re, "session", "text",
-		    "This conversation and its transcript have been deleted."));
-		break;
-	case STORE_PURGE:
-		break;
-	}
+	proto_done(&c->p, j);
 	/* input resumes once the answer is written (WRITEABLE) */
-	if (c->out == NULL && c->close_code == 0)
+	if (c->out == NULL && !c->p.busy && c->p.close_code == 0)
 		conn_pause(c, 0);
 }
 
@@ -604,8 +218,8 @@ ws_begin_shutdown(void)
 	log_info("stopping: closing %d connections", srv.conns);
 	for (struct conn *c = srv.list; c; c = c->next)
 		if (c->wsi) {
-			c->close_code = LWS_CLOSE_STATUS_GOINGAWAY;
-			c->close_why = "server shutting down";
+			c->p.close_code = LWS_CLOSE_STATUS_GOINGAWAY;
+			c->p.close_why = "server shutting down";
 			lws_callback_on_writable(c->wsi);
 		}
 }
@@ -673,7 +287,7 @@ ws_confirm_upgrade(struct lws *wsi, const char *what)
 		    "too many connections\n");
 	}
 	for (struct conn *c = srv.list; c; c = c->next)
-		same += c->wsi && strcmp(c->peer, peer) == 0;
+		same += c->wsi && strcmp(c->p.peer, peer) == 0;
 	if (same >= srv.cfg->max_conns_per_ip) {
 		met_refused("per_ip");
 		log_warn("refused upgrade from %s: %d connections from there",
@@ -697,13 +311,13 @@ ws_chat(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	switch (reason) {
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
 		return ws_confirm_upgrade(wsi, in);
-	case LWS_CALLBACK_ESTABLISHED:
+	case LWS_CALLBACK_ESTABLISHED: {
+		char peer[64];
+
 		memset(c, 0, sizeof *c);
+		lws_get_peer_simple(wsi, peer, sizeof peer);
+		proto_init(&c->p, &conn_io, ++srv.serial, peer);
 		c->wsi = wsi;
-		c->serial = ++srv.serial;
-		c->tokens = srv.cfg->burst;
-		c->refilled = srv_now();
-		lws_get_peer_simple(wsi, c->peer, sizeof c->peer);
 		c->next = srv.list;
 		srv.list = c;
 		srv.conns++;
@@ -711,15 +325,16 @@ ws_chat(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		lws_set_timer_usecs(wsi, (lws_usec_t)srv.cfg->idle_secs *
 		    LWS_US_PER_SEC);
 		log_info("conn %llu open peer=%s conns=%d",
-		    (unsigned long long)c->serial, c->peer, srv.conns);
+		    (unsigned long long)c->p.serial, c->p.peer, srv.conns);
 		if (srv.stopping)
 			conn_close_later(c, LWS_CLOSE_STATUS_GOINGAWAY,
 			    "server shutting down");
 		break;
+	}
 	case LWS_CALLBACK_RECEIVE:
-		if (c->close_code)
+		if (c->p.close_code)
 			break;
-		if (c->busy || c->out) {
+		if (c->p.busy || c->out) {
 			/* input is paused while an answer is pending; more
 			 * means the client ignored TCP flow control */
 			conn_close_later(c, LWS_CLOSE_STATUS_POLICY_VIOLATION,
@@ -729,7 +344,7 @@ ws_chat(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		if (len > (size_t)srv.cfg->max_frame ||
 		    c->rx_len + len > (size_t)srv.cfg->max_frame) {
 			log_warn("conn %llu peer=%s: message over %d bytes, "
-			    "closing", (unsigned long long)c->serial, c->peer,
+			    "closing", (unsigned long long)c->p.serial, c->p.peer,
 			    srv.cfg->max_frame);
 			lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
 			    (unsigned char *)"message too large", 17);
@@ -757,17 +372,17 @@ ws_chat(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		lws_set_timer_usecs(wsi, (lws_usec_t)srv.cfg->idle_secs *
 		    LWS_US_PER_SEC);
 		conn_pause(c, 1);
-		conn_message(c);
+		proto_message(&c->p, c->rx, c->rx_len, c->rx_binary);
 		c->rx_len = 0;
-		if (c->out == NULL && !c->busy && c->close_code == 0)
+		if (c->out == NULL && !c->p.busy && c->p.close_code == 0)
 			conn_pause(c, 0);
 		break;
 	case LWS_CALLBACK_SERVER_WRITEABLE:
-		if (c->close_code && (c->out == NULL ||
-		    c->close_code == LWS_CLOSE_STATUS_GOINGAWAY)) {
+		if (c->p.close_code && (c->out == NULL ||
+		    c->p.close_code == LWS_CLOSE_STATUS_GOINGAWAY)) {
 			lws_close_reason(wsi, (enum lws_close_status)
-			    c->close_code, (unsigned char *)c->close_why,
-			    strlen(c->close_why));
+			    c->p.close_code, (unsigned char *)c->p.close_why,
+			    strlen(c->p.close_why));
 			return -1;
 		}
 		if (c->out == NULL)
@@ -791,11 +406,11 @@ ws_chat(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		}
 		free(c->out);
 		c->out = NULL;
-		if (c->close_code) {
+		if (c->p.close_code) {
 			lws_callback_on_writable(wsi);
 			break;
 		}
-		if (!c->busy)
+		if (!c->p.busy)
 			conn_pause(c, 0);
 		break;
 	case LWS_CALLBACK_TIMER:
@@ -812,7 +427,7 @@ ws_chat(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		srv.conns--;
 		met_conn(0);
 		log_info("conn %llu closed conns=%d",
-		    (unsigned long long)c->serial, srv.conns);
+		    (unsigned long long)c->p.serial, srv.conns);
 		free(c->rx);
 		free(c->out);
 		c->rx = NULL;

@@ -1,0 +1,53 @@
+/* proto.h - the chat protocol without a socket: one complete client message
+ * in, exactly one answer out, either at once or when the store job it
+ * started comes back.  ws.c feeds it from libwebsockets; the fuzz target
+ * tests/fuzz/fuzz_proto.c feeds it bytes.  Uses the loop-wide srv (engine,
+ * configuration, clock) and runs on the event loop thread only. */
+#ifndef SLATE_PROTO_H
+#define SLATE_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "eng.h"
+#include "store.h"
+
+struct proto_conn;
+
+/* What the protocol needs from the transport. */
+struct proto_io {
+	/* Queue the one answer to the current message (s is copied). */
+	void (*send)(struct proto_conn *c, const char *s, size_t n);
+	/* Hand j to the store; it comes back through proto_done(). */
+	void (*submit)(struct proto_conn *c, struct store_job *j);
+};
+
+/* One client's protocol state.  The transport embeds it, sets io, serial
+ * and peer with proto_init(), and reads close_code after each answer: when
+ * set, the connection is closed with it once the answer is written. */
+struct proto_conn {
+	const struct proto_io *io;
+	uint64_t serial;            /* names the connection in store jobs */
+	char peer[64];
+	char token[STORE_TOKEN_LEN + 1];  /* "" before a session exists */
+	struct eng_state st;        /* slots as of the last answered turn */
+	struct eng_state next_st;   /* slots of the turn being stored */
+	enum eng_kind ask_kind;     /* of the turn being stored */
+	const char *ask_intent;
+	int busy;                   /* a store job is in flight */
+	double tokens, refilled;    /* rate limit: token bucket */
+	int errors;                 /* consecutive errors sent */
+	int close_code;             /* close once the answer is out */
+	const char *close_why;
+};
+
+void proto_init(struct proto_conn *c, const struct proto_io *io,
+    uint64_t serial, const char *peer);
+/* One complete message (all its fragments), binary or text.  Exactly one
+ * answer follows: through io->send now, or through proto_done() later
+ * (then c->busy is set until it comes). */
+void proto_message(struct proto_conn *c, const char *buf, size_t len,
+    int binary);
+/* A store job submitted for c is back: its answer goes out. */
+void proto_done(struct proto_conn *c, struct store_job *j);
+
+#endif
