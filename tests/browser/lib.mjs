@@ -14,7 +14,7 @@ export const SHOTS = path.join(ROOT, 'tests/browser/screenshots');
 export const SLATED = process.env.SLATED || path.join(ROOT, 'build/slated');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const SKIP = fs.existsSync(SLATED) ? false
-  : `${path.relative(ROOT, SLATED)} not found: build it first (cmake -S . -B build && cmake --build build)`;
+  : `${process.env.SLATED ? SLATED : 'build/slated'} not found: build it first (cmake -S . -B build && cmake --build build)`;
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -380,11 +380,13 @@ describe('widget against a real slated', { skip: SKIP }, () => {
       });
 
       test('isolation, theme, dark mode and reduced motion', async () => {
+        await ask(page, 'who does a line producer answer to', touch); // a ladder for the dark screenshot
         const css = await inShadow(page, ({ shadowRoot: r }) => {
           const cs = (sel) => getComputedStyle(r.querySelector(sel));
           return {
             tt: cs('.chip, .opt').textTransform, bg: cs('.launcher').backgroundColor,
             font: cs('.text').fontFamily, anim: cs('.panel').animationName, styleAttrs: r.querySelectorAll('[style]').length,
+            panel: ((p) => [p.scrollTop, p.scrollHeight <= p.clientHeight + 1])(r.querySelector('.panel')),
           };
         });
         assert.equal(css.tt, 'none', 'the page\'s button rule does not reach in');
@@ -392,6 +394,7 @@ describe('widget against a real slated', { skip: SKIP }, () => {
         assert.doesNotMatch(css.font, /Georgia/, 'the page font does not reach in');
         assert.equal(css.anim, 'slate-in');
         assert.equal(css.styleAttrs, 0, 'no style attributes');
+        assert.deepEqual(css.panel, [0, true], 'the panel itself never scrolls: header and input stay in place');
         const pageSide = await page.evaluate(() => ({
           sheets: [...document.styleSheets].map((s) => s.href || 'inline'),
           styleAttrs: document.querySelectorAll('[style]').length,
