@@ -66,12 +66,13 @@ export class Slated {
   }
   async stop() {
     const p = this.proc;
-    if (!p || p.exitCode != null || p.signalCode) return;
+    if (!p || p.exitCode != null || p.signalCode) return p && { code: p.exitCode, sig: p.signalCode };
     p.kill('SIGTERM');
     const t = setTimeout(() => p.kill('SIGKILL'), 3000);
-    await p.exited;
+    const r = await p.exited;
     clearTimeout(t);
     this.proc = null;
+    return r;
   }
   async cleanup() {
     await this.stop();

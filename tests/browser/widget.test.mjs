@@ -195,7 +195,7 @@ describe('widget against a real slated', { skip: SKIP }, () => {
 
       test('slated stops: "Reconnecting…", questions typed offline are answered exactly once after restart', async () => {
         const qs = ['who does a line producer report to', 'what is a unit production manager'];
-        await slated.stop();
+        assert.deepEqual(await slated.stop(), { code: 0, sig: null }, `slated exits 0 on SIGTERM\n${slated.log}`);
         await until(async () => (await status(page)).includes('Reconnecting…'), { what: 'Reconnecting… status' });
         assert.ok(await page.getByRole('status').isVisible(), 'status visible');
         const n = await page.locator('.msg.bot').count();
