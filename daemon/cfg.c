@@ -87,7 +87,8 @@ static const struct cfg_row cfg_rows[] = {
 	{ .name = "max-conns-per-ip", .type = CFG_INT,
 	  .off = OFF(max_conns_per_ip), .min = 1, .max = 100000, .def = "20",
 	  .arg = "N", .help = "open WebSocket connections per client address"
-			      " (HTTP 429 beyond)" },
+			      " (HTTP 429 beyond);\nTCP connections of any kind "
+			      "per address: twice this" },
 	{ .name = "ping", .type = CFG_INT, .off = OFF(ping_secs), .min = 1,
 	  .max = 3600, .def = "30", .arg = "SECS",
 	  .help = "ping a quiet client after this long; drop it if no pong\n"
@@ -95,6 +96,10 @@ static const struct cfg_row cfg_rows[] = {
 	{ .name = "idle", .type = CFG_INT, .off = OFF(idle_secs), .min = 1,
 	  .max = 86400, .def = "900", .arg = "SECS",
 	  .help = "close a connection that sent nothing for this long (1000)" },
+	{ .name = "header-timeout", .type = CFG_INT,
+	  .off = OFF(header_timeout), .min = 1, .max = 300, .def = "10",
+	  .arg = "SECS",
+	  .help = "drop a connection whose request headers take longer" },
 	{ .name = "log-level", .type = CFG_LEVEL, .off = OFF(log_level),
 	  .def = "info", .arg = "LEVEL", .help = "error, warn, info or debug" },
 };

@@ -25,6 +25,7 @@ struct cfg {
 	int max_conns_per_ip;
 	int ping_secs;
 	int idle_secs;
+	int header_timeout;  /* seconds for an HTTP request's headers */
 	int log_level;
 };
 

@@ -25,8 +25,8 @@ static const char *const met_codes[] = { "bad_json", "bad_type",
 	"other" };
 #define MET_NCODE 8
 static const char *const met_reasons[] = { "origin", "path", "limit",
-	"per_ip", "shutting_down", "other" };
-#define MET_NREASON 6
+	"per_ip", "tcp_per_ip", "shutting_down", "other" };
+#define MET_NREASON 7
 static const double met_bounds[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01,
 	0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5 };
 #define MET_NBUCKET (sizeof met_bounds / sizeof met_bounds[0])

@@ -8,10 +8,14 @@
  * right away (it is fast and bounded), but the answer is written to the
  * socket only when the store thread reports the turn committed: whatever a
  * client has received can be found again after a crash. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <jansson.h>
 #include "cfg.h"
 #include "eng.h"
@@ -251,6 +255,111 @@ ws_tick(lws_sorted_usec_list_t *sul)
 	    srv.stopping ? LWS_US_PER_SEC / 10 : LWS_US_PER_SEC);
 }
 
+/* Refusals are logged at most once a second per reason, with a count of
+ * those not logged: 2,000 refused connections must not become 2,000 log
+ * lines (the log is written on the loop thread). */
+static void
+ws_refused(const char *reason, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+ws_refused(const char *reason, const char *fmt, ...)
+{
+	static const char *const reasons[] = { "origin", "path", "limit",
+		"per_ip", "shutting_down", "tcp_per_ip" };
+#define WS_NREASON (sizeof reasons / sizeof reasons[0])
+	static double last[WS_NREASON];
+	static unsigned long quiet[WS_NREASON];
+	char msg[600];
+	va_list ap;
+	size_t i;
+
+	met_refused(reason);
+	/* not found: the last row, shared */
+	for (i = 0; i < WS_NREASON - 1 && strcmp(reasons[i], reason) != 0; i++)
+		;
+	if (srv_now() - last[i] < 1.0) {
+		quiet[i]++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (quiet[i])
+		log_warn("%s (and %lu more refused for the same reason, not "
+		    "logged)", msg, quiet[i]);
+	else
+		log_warn("%s", msg);
+	last[i] = srv_now();
+	quiet[i] = 0;
+}
+
+/* TCP connections by descriptor, with their peer: how many connections,
+ * HTTP or WebSocket, one address holds.  lws has no per-address limit in
+ * Debian's build, and without one a single client could hold every
+ * descriptor with half-sent requests (slowloris).  An entry is stale when
+ * its descriptor no longer has the same peer: closed, or reused. */
+struct ws_tcp {
+	struct sockaddr_in peer;
+	int used;
+};
+static struct ws_tcp *ws_tcp;
+static int ws_ntcp;
+
+static int
+ws_tcp_same(int fd, const struct sockaddr_in *a)
+{
+	struct sockaddr_in b;
+	socklen_t n = sizeof b;
+
+	return getpeername(fd, (struct sockaddr *)&b, &n) == 0 &&
+	    b.sin_family == AF_INET && b.sin_addr.s_addr == a->sin_addr.s_addr &&
+	    b.sin_port == a->sin_port;
+}
+
+/* A new TCP connection on fd: 0 to accept it, -1 to close it now. */
+static int
+ws_tcp_accept(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t n = sizeof a;
+	int same = 0, limit = srv.cfg->max_conns_per_ip * 2;
+	char ip[INET_ADDRSTRLEN];
+
+	if (fd < 0 || getpeername(fd, (struct sockaddr *)&a, &n) != 0 ||
+	    a.sin_family != AF_INET)
+		return 0;
+	if (fd >= ws_ntcp) {
+		int k = fd + 256;
+		struct ws_tcp *t = realloc(ws_tcp, (size_t)k * sizeof *t);
+
+		if (t == NULL)
+			return 0;
+		memset(t + ws_ntcp, 0, (size_t)(k - ws_ntcp) * sizeof *t);
+		ws_tcp = t;
+		ws_ntcp = k;
+	}
+	ws_tcp[fd].used = 0;
+	for (int i = 0; i < ws_ntcp && same < limit; i++) {
+		if (!ws_tcp[i].used ||
+		    ws_tcp[i].peer.sin_addr.s_addr != a.sin_addr.s_addr)
+			continue;
+		if (ws_tcp_same(i, &ws_tcp[i].peer))
+			same++;
+		else
+			ws_tcp[i].used = 0;
+	}
+	if (same >= limit) {
+		inet_ntop(AF_INET, &a.sin_addr, ip, sizeof ip);
+		ws_refused("tcp_per_ip", "refused a connection from %s: %d "
+		    "connections from there", ip, same);
+		return -1;
+	}
+	ws_tcp[fd].peer = a;
+	ws_tcp[fd].used = 1;
+	return 0;
+}
+
 /* May this upgrade become a chat connection?  Checked while it is still
  * HTTP, so the client gets a real status code. */
 static int
@@ -259,18 +368,19 @@ ws_confirm_upgrade(struct lws *wsi, const char *what)
 	char uri[64], origin[256], peer[64], esc[300];
 	int same = 0;
 
+	lws_get_peer_simple(wsi, peer, sizeof peer);
 	if (strcmp(what, "websocket") != 0 ||
 	    lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) <= 0 ||
 	    strcmp(uri, "/chat") != 0) {
-		met_refused("path");
+		ws_refused("path", "refused upgrade from %s: not at /chat",
+		    peer);
 		return http_refuse(wsi, HTTP_STATUS_NOT_FOUND,
 		    "WebSocket is at /chat\n");
 	}
-	lws_get_peer_simple(wsi, peer, sizeof peer);
 	if (!http_origin_ok(wsi, origin, sizeof origin)) {
-		met_refused("origin");
-		log_warn("refused upgrade from %s: origin %s not allowed", peer,
-		    log_esc(esc, sizeof esc, origin, strlen(origin)));
+		ws_refused("origin", "refused upgrade from %s: origin %s not "
+		    "allowed", peer, log_esc(esc, sizeof esc, origin,
+		    strlen(origin)));
 		return http_refuse(wsi, HTTP_STATUS_FORBIDDEN,
 		    "origin not allowed\n");
 	}
@@ -280,18 +390,16 @@ ws_confirm_upgrade(struct lws *wsi, const char *what)
 		    "shutting down\n");
 	}
 	if (srv.conns >= srv.cfg->max_conns) {
-		met_refused("limit");
-		log_warn("refused upgrade from %s: %d connections open", peer,
-		    srv.conns);
+		ws_refused("limit", "refused upgrade from %s: %d connections "
+		    "open", peer, srv.conns);
 		return http_refuse(wsi, HTTP_STATUS_SERVICE_UNAVAILABLE,
 		    "too many connections\n");
 	}
 	for (struct conn *c = srv.list; c; c = c->next)
 		same += c->wsi && strcmp(c->p.peer, peer) == 0;
 	if (same >= srv.cfg->max_conns_per_ip) {
-		met_refused("per_ip");
-		log_warn("refused upgrade from %s: %d connections from there",
-		    peer, same);
+		ws_refused("per_ip", "refused upgrade from %s: %d connections "
+		    "from there", peer, same);
 		return http_refuse(wsi, 429, "too many connections from your "
 		    "address\n");
 	}
@@ -309,6 +417,9 @@ ws_chat(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	size_t chunk;
 
 	switch (reason) {
+	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+		/* in: the accepted descriptor; nonzero closes it */
+		return ws_tcp_accept((int)(lws_intptr_t)in) ? 1 : 0;
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
 		return ws_confirm_upgrade(wsi, in);
 	case LWS_CALLBACK_ESTABLISHED: {
@@ -493,7 +604,9 @@ ws_run(void)
 	info.mounts = &m_web;
 	info.headers = http_headers;
 	info.retry_and_idle_policy = &retry;
-	info.timeout_secs = 10;
+	/* a request's headers must arrive within this (slowloris) */
+	info.timeout_secs = (unsigned)srv.cfg->header_timeout;
+	info.timeout_secs_ah_idle = (unsigned)srv.cfg->header_timeout;
 	info.keepalive_timeout = 5;
 	/* sized from our limits, never from ulimit -n (which can be 2^30) */
 	info.fd_limit_per_thread = (unsigned)srv.cfg->max_conns + 64;
@@ -530,5 +643,8 @@ ws_run(void)
 	srv_set_wake(NULL);
 	lws_context_destroy(srv.ctx);
 	srv.ctx = NULL;
+	free(ws_tcp);
+	ws_tcp = NULL;
+	ws_ntcp = 0;
 	return n < 0 ? -1 : 0;
 }

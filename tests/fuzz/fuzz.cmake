@@ -21,7 +21,23 @@ foreach(t ask load)
 endforeach()
 set(FUZZ_CORPUS_ask ${FUZZ_DIR}/corpus/ask)
 set(FUZZ_CORPUS_load ${FUZZ_DIR}/corpus/kb ${FUZZ_DIR}/corpus/pat)
-foreach(t ask load)
+set(FUZZ_TARGETS ask load)
+# The daemon's protocol handler (daemon/proto.c) with the real store.
+if(LWS_FOUND)
+  find_package(Threads REQUIRED)
+  set(D ${CMAKE_SOURCE_DIR}/daemon)
+  add_executable(fuzz_proto ${FUZZ_DIR}/fuzz_proto.c ${D}/proto.c
+                 ${D}/store.c ${D}/met.c ${D}/log.c)
+  target_compile_options(fuzz_proto PRIVATE -fsanitize=fuzzer)
+  target_link_options(fuzz_proto PRIVATE -fsanitize=fuzzer)
+  target_link_libraries(fuzz_proto PRIVATE slate_engine PkgConfig::LWS
+                        Threads::Threads)
+  target_compile_definitions(fuzz_proto PRIVATE
+                             SLATE_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+  set(FUZZ_CORPUS_proto ${FUZZ_DIR}/corpus/proto)
+  list(APPEND FUZZ_TARGETS proto)
+endif()
+foreach(t ${FUZZ_TARGETS})
   add_test(NAME fuzz_replay_${t}
            COMMAND fuzz_${t} -runs=0 ${FUZZ_CORPUS_${t}})
   # New inputs go to a scratch corpus so the run never edits the tree.
