@@ -174,51 +174,96 @@ intent_in(const struct dlg_src *d, const struct parse *p, size_t from,
 	return -1;
 }
 
-/* People put the question after a preamble ("my uncle gave them money
- * lol. what does a co-producer actually do?"), so sentences are tried
- * from the last one back and the first with a question in it decides.
- * Smalltalk ("...? thanks") only counts when no sentence asks anything. */
+/* Sentences of the question, at most MAX_SENT (later ones are merged into
+ * the last): a sentence ends at . ! ? or ; followed by a space. */
+#define MAX_SENT 4
+
+struct sent { size_t s, e; int asks; };
+
 static int
-find_intent(const struct dlg_src *d, const struct parse *p)
+sentences(const struct parse *p, struct sent *out)
 {
-	size_t end = p->len, start = 0, i;
-	int in, small = -1, tries = 0;
+	size_t i, s = 0;
+	int n = 0;
 
-	/* Three sentences back is as far as a question hides; beyond that
-	 * the whole text decides, so "what? what? what? ..." costs a few
-	 * passes, not one per sentence. */
-	while (end > 0 && tries++ < 3) {
-		for (start = end; start > 0; start--) {
-			char c = p->t[start - 1];
+	for (i = 0; i < p->len; i++) {
+		char c = p->t[i];
 
-			if ((c == '.' || c == '!' || c == '?' || c == ';') &&
-			    start < end && p->t[start] == ' ')
-				break;
+		if ((c == '.' || c == '!' || c == '?' || c == ';') &&
+		    i + 1 < p->len && p->t[i + 1] == ' ' && n < MAX_SENT - 1) {
+			out[n++] = (struct sent){ s, i + 1, c == '?' };
+			s = i + 2;
 		}
-		for (i = start; i < end; i++)
-			if (p->t[i] >= 'a' && p->t[i] <= 'z')
-				break;
-		if (i < end) {
-			in = intent_in(d, p, start, end);
-			if (in >= 0 && !is_smalltalk(in))
+	}
+	if (s < p->len)
+		out[n++] = (struct sent){ s, p->len,
+		    p->t[p->len - 1] == '?' };
+	return n;
+}
+
+/* People put the question after a preamble ("my uncle gave them money
+ * lol. what does a co-producer actually do") or before the context ("what
+ * exactly is a showrunner? I keep seeing it in the credits").  So the
+ * first sentence ending in a question mark that asks something decides;
+ * failing that, the last sentence that does; failing that, the whole
+ * text.  Smalltalk ("...? thanks") only counts when nothing is asked.
+ * The chosen sentence is returned in *qs, *qe. */
+static int
+find_intent(const struct dlg_src *d, const struct parse *p, size_t *qs,
+    size_t *qe)
+{
+	struct sent sn[MAX_SENT];
+	int n = sentences(p, sn), i, in, small = -1, pass;
+
+	*qs = 0;
+	*qe = p->len;
+	if (n <= 1) {
+		in = intent_in(d, p, 0, p->len);
+		return in;
+	}
+	for (pass = 0; pass < 2; pass++)
+		for (i = pass == 0 ? 0 : n - 1; pass == 0 ? i < n : i >= 0;
+		    i += pass == 0 ? 1 : -1) {
+			if (pass == 0 && !sn[i].asks)
+				continue;
+			in = intent_in(d, p, sn[i].s, sn[i].e);
+			if (in >= 0 && !is_smalltalk(in)) {
+				*qs = sn[i].s;
+				*qe = sn[i].e;
 				return in;
+			}
 			if (in >= 0 && small < 0)
 				small = in;
 		}
-		if (start == 0)
-			break;
-		end = start - 1;
-	}
-	if (end == p->len || (start == 0 && tries <= 3))
-		return small;   /* every sentence was tried; so was the whole */
 	in = intent_in(d, p, 0, p->len);
 	return in >= 0 && !is_smalltalk(in) ? in : small >= 0 ? small : in;
+}
+
+/* Mentions inside the sentence that asks come first, in text order, so
+ * "...30 names as producers. What's the difference between the lead
+ * producer and the co-producers?" compares the two it asks about. */
+static void
+focus_mentions(struct parse *p, size_t qs, size_t qe)
+{
+	struct mention in[MAX_MENTIONS], out[MAX_MENTIONS];
+	int i, ni = 0, no = 0;
+
+	for (i = 0; i < p->nm; i++) {
+		if (p->m[i].s >= qs && p->m[i].e <= qe)
+			in[ni++] = p->m[i];
+		else
+			out[no++] = p->m[i];
+	}
+	if (ni == 0)
+		return;
+	memcpy(p->m, in, (size_t)ni * sizeof in[0]);
+	memcpy(p->m + ni, out, (size_t)no * sizeof out[0]);
 }
 
 static void
 parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 {
-	size_t s, e, first;
+	size_t s, e, first, qs, qe;
 	int i, sec;
 
 	memset(p, 0, offsetof(struct parse, t));
@@ -253,7 +298,8 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	sec = first_section_match(d->capacities, p->t, p->len, NULL);
 	if (sec >= 0)
 		p->capacity = kb_var_find(pat_name(d->capacities, sec));
-	p->intent = find_intent(d, p);
+	p->intent = find_intent(d, p, &qs, &qe);
+	focus_mentions(p, qs, qe);
 	sec = first_priority(d->topics, p);
 	p->topic = sec >= 0 ? kb_find_topic(d->kb, pat_name(d->topics, sec)) :
 	    -1;
@@ -506,7 +552,7 @@ static void
 clarify_role(const struct dlg_src *d, int intent, struct eng_state *st,
     struct eng_reply *out, int for_from)
 {
-	int i;
+	int i, pass;
 
 	out->kind = ENG_CLARIFY;
 	if (for_from)
@@ -516,15 +562,18 @@ clarify_role(const struct dlg_src *d, int intent, struct eng_state *st,
 		rep_say(out, "Which role should I compare it with?");
 	else
 		rep_say(out, "Which role do you mean?");
-	for (i = 0; i < kb_nroles(d->kb); i++) {
-		const struct kb_role *r = kb_role(d->kb, i);
+	/* More roles than buttons: offer the broadest first (those that
+	 * exist across more industries), then the rest while room lasts. */
+	for (pass = KB_THEATER + 1; pass >= 0; pass--)
+		for (i = 0; i < kb_nroles(d->kb); i++) {
+			const struct kb_role *r = kb_role(d->kb, i);
 
-		if (for_from && r->nnext == 0)
-			continue;
-		if (intent == I_COMPARE && strcmp(r->id, st->role) == 0)
-			continue;
-		rep_option(out, r->title, r->id);
-	}
+			if (industry_variations(r) != pass ||
+			    (for_from && r->nnext == 0) ||
+			    (intent == I_COMPARE && strcmp(r->id, st->role) == 0))
+				continue;
+			rep_option(out, r->title, r->id);
+		}
 	set_str(st->pending, for_from ? "from_role" : "role");
 	st->pending_age = 0;
 	set_str(st->last_intent, intent_names[intent]);
@@ -674,6 +723,12 @@ apply_entities(const struct dlg_src *d, const struct parse *p, int intent,
 			set_role(d, st->role, p->m[0].role);
 			st->other_role[0] = '\0';
 		}
+		return;
+	}
+	if (intent == I_HIERARCHY && p->nm == 1 && st->role[0] &&
+	    role_of(d, st->role) != p->m[0].role && context(d, p, "refer")) {
+		/* "where does that sit compared to a co-EP?" */
+		set_role(d, st->other_role, p->m[0].role);
 		return;
 	}
 	if (p->nm >= 1) {

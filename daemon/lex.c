@@ -76,6 +76,16 @@ lex_load(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	qsort(lx->words, (size_t)lx->n, sizeof lx->words[0], cmp_word);
+	/* A word listed twice must not tie with itself; listed as both, it
+	 * is a domain word. */
+	for (i = 0, n = 0; i < (size_t)lx->n; i++) {
+		if (n > 0 && strcmp(lx->words[n - 1].w, lx->words[i].w) == 0) {
+			lx->words[n - 1].domain |= lx->words[i].domain;
+			continue;
+		}
+		lx->words[n++] = lx->words[i];
+	}
+	lx->n = (int)n;
 	return lx;
 }
 
