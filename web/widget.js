@@ -18,7 +18,7 @@
     back: 'Connected again.', queued: 'Waiting to send…', failed: 'Not sent: ', retry: 'Retry',
     typing: '{title} is typing', options: 'Choose one', suggestions: 'Suggestions',
     ladder: 'Chain of command', asked: 'you asked about this role',
-    corrected: 'Read “{from}” as “{to}”.', sources: 'Sources: ', saved: 'Saved '
+    sources: 'Sources: ', saved: 'Saved '
   };
   var handlers = {}, inst = null, ready = null;
   var FULL = '(max-width: 480px), (max-height: 500px)';
@@ -256,9 +256,6 @@
       var n = msg('bot', str(m.text), ts);
       n.setAttribute('data-kind', str(m.kind));
       var said = [str(m.text)];
-      arr(m.corrections).forEach(function (c) {
-        if (c && c.from && c.to) n.appendChild(el('p', 'note', t('corrected', { from: str(c.from), to: str(c.to) })));
-      });
       var lad = m.ladder;
       if (lad && arr(lad.steps).length) {
         var fig = el('figure', 'ladder'), ol = el('ol');
