@@ -61,8 +61,11 @@ compile_section(struct pat_set *ps, const char *alt, const char *path,
 		    path, line, s->name);
 		return -1;
 	}
+	/* Patterns see lower-cased text (norm.c), so matching needs no
+	 * caseless mode, and no group is ever read back, so none captures:
+	 * both make every match cheaper. */
 	s->code = pcre2_compile((PCRE2_SPTR)alt, PCRE2_ZERO_TERMINATED,
-	    PCRE2_CASELESS, &rc, &off, NULL);
+	    PCRE2_NO_AUTO_CAPTURE, &rc, &off, NULL);
 	if (s->code == NULL) {
 		pcre2_get_error_message(rc, msg, sizeof msg);
 		snprintf(err, errlen, "%s:%d: section [%s] does not combine: %s",
@@ -81,7 +84,7 @@ pat_load(const char *path, char *err, size_t errlen)
 	struct pat_set *ps;
 	char line[PAT_LINE_MAX + 2];
 	char *alt = NULL;
-	size_t altlen = 0, n;
+	size_t altlen = 0, n, k;
 	int lineno = 0, secline = 0, rc, failed = 0;
 	PCRE2_SIZE off;
 	PCRE2_UCHAR msg[256];
@@ -132,7 +135,20 @@ pat_load(const char *path, char *err, size_t errlen)
 			failed = 1;
 			break;
 		}
-		one = pcre2_compile((PCRE2_SPTR)line, n, PCRE2_CASELESS, &rc,
+		/* Questions are lower-cased before matching, so an upper-case
+		 * letter (other than an escape like \\W) could never match. */
+		for (k = 0; k < n; k++)
+			if (line[k] >= 'A' && line[k] <= 'Z' &&
+			    (k == 0 || line[k - 1] != '\\'))
+				break;
+		if (k < n) {
+			snprintf(err, errlen, "%s:%d: offset %zu: upper-case "
+			    "'%c' can never match: questions are lower-cased",
+			    path, lineno, k, line[k]);
+			failed = 1;
+			break;
+		}
+		one = pcre2_compile((PCRE2_SPTR)line, n, PCRE2_NO_AUTO_CAPTURE, &rc,
 		    &off, NULL);
 		if (one == NULL) {
 			pcre2_get_error_message(rc, msg, sizeof msg);

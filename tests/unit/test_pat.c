@@ -1,7 +1,8 @@
 /* test_pat.c - pattern files.
  * Exercises: sections and comments, a bad regex reported as file:line with
  * the PCRE2 offset (whole file rejected), empty files, patterns before a
- * section, an empty section, leftmost matching, and the match limit turning
+ * section, an empty section, upper-case literals, leftmost matching, and
+ * the match limit turning
  * a catastrophic pattern into "no match" that is counted. */
 #include <unistd.h>
 #include "pat.h"
@@ -26,7 +27,7 @@ main(void)
 		CHECK(pat_find(ps, "nope") == -1);
 		CHECK(pat_match(ps, 0, "an ep and a co-pro", 18, 0, &s, &e));
 		CHECK(s == 12 && e == 18);
-		CHECK(pat_match(ps, 1, "an EP", 5, 0, &s, &e));  /* caseless */
+		CHECK(pat_match(ps, 1, "an ep", 5, 0, &s, &e));
 		CHECK(!pat_match(ps, 1, "step", 4, 0, &s, &e));
 		CHECK(!pat_match(ps, 0, "co-pro", 6, 7, &s, &e));
 		CHECK(!pat_match(ps, 5, "x", 1, 0, &s, &e));
@@ -48,6 +49,10 @@ main(void)
 	    sizeof err) == NULL);
 	CHECK(strstr(err, "[a]") != NULL);
 	CHECK(pat_load("/nonexistent/x.txt", err, sizeof err) == NULL);
+	/* questions are lower-cased first: an upper-case literal is a bug */
+	CHECK(pat_load(t_file(dir, "upper.txt", "[a]\n\\bok\\W\nthe EP\n"),
+	    err, sizeof err) == NULL);
+	CHECK(strstr(err, "upper.txt:3: offset 4:") != NULL);
 
 	/* Exponential backtracking must stop at the limit, not hang. */
 	ps = pat_load(t_file(dir, "evil.txt", "[evil]\n(a+)+$\n(?:a|a)*b\n"),
