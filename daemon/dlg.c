@@ -43,7 +43,8 @@ struct parse {
 	int international;
 	int capacity;            /* KB_FUNDING, KB_CREATIVE or -1 */
 	int intent;              /* I_*, or -1 */
-	int offtopic;            /* names something we do not cover */
+	int offtopic;            /* names something we do not cover: 1, 0,
+				  * or -1 not looked at yet */
 	int slot_only;           /* "the money side": a slot and nothing else */
 	int tailor_only;         /* re-answer with only what the new slot adds */
 	int topic;               /* a kb topic the question is about, or -1 */
@@ -149,6 +150,17 @@ first_priority(struct pat_set *ps, const struct parse *p)
 		if (pat_match(ps, i, p->t, p->len, 0, &s, &e))
 			return i;
 	return -1;
+}
+
+/* Does the question name something we know we do not cover?  Looked at
+ * only when it can change the reply, and then once. */
+static int
+offtopic(const struct dlg_src *d, struct parse *p)
+{
+	if (p->offtopic < 0)
+		p->offtopic = first_section_match(d->offtopic, p->t, p->len,
+		    NULL) >= 0;
+	return p->offtopic;
 }
 
 /* Does the context.txt section called name match the question? */
@@ -318,11 +330,10 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 			p->nm--;
 		}
 	}
-	/* Off-topic words only matter when at most one role is named (see
-	 * dlg_turn); the other context sections are read where they are
-	 * needed, so a plain question pays for none of them. */
-	p->offtopic = p->nm < 2 && first_section_match(d->offtopic, p->t,
-	    p->len, NULL) >= 0;
+	/* Off-topic words and the context sections are read only where they
+	 * decide something (offtopic(), context()), so a plain question
+	 * pays for none of them. */
+	p->offtopic = -1;
 	/* "how is it different in TV?" names one role at most but an
 	 * industry or capacity: that is a variation, not a comparison, and
 	 * "X vs Y" naming two roles is a comparison whatever else matched. */
@@ -780,7 +791,7 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 	if (intent >= 0 && is_smalltalk(intent) && has_entity)
 		intent = -1;
 
-	if (p.offtopic && p.nm == 0) {
+	if (p.nm == 0 && offtopic(d, &p)) {
 		/* Off-topic even if it names an industry ("is the film school
 		 * open?"): not an answer to our question, which stays open. */
 		if (st->pending[0] && ++st->pending_age > 1)
@@ -825,7 +836,8 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 		p.m[0] = (struct mention){ p.self_role, 0, 0 };
 		p.nm = 1;
 	}
-	if (p.offtopic && (p.nm == 0 || (intent == I_COMPARE && p.nm < 2))) {
+	if ((p.nm == 0 || (intent == I_COMPARE && p.nm < 2)) &&
+	    offtopic(d, &p)) {
 		fallback(d, &p, 1, out);
 		goto done;
 	}
@@ -854,7 +866,7 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 		}
 	}
 	if (intent < 0) {
-		fallback(d, &p, p.offtopic, out);
+		fallback(d, &p, offtopic(d, &p), out);
 		goto done;
 	}
 	/* "what's the wifi password?" matches the shape of a definition
