@@ -35,7 +35,9 @@ struct mention { int role; size_t s, e; };
 
 /* What one question says, before the session is consulted. */
 struct parse {
-	struct mention m[MAX_MENTIONS];
+	struct mention occ[32];  /* every role mention, in text order */
+	int nocc;
+	struct mention m[MAX_MENTIONS];  /* one per role, asking sentence first */
 	int nm;
 	int self_role;           /* "I'm a production coordinator" */
 	int industry;            /* first of film/tv/music/theater, or -1 */
@@ -122,32 +124,49 @@ find_roles(const struct dlg_src *d, struct parse *p)
 		}
 		if (j < n || all[i].role < 0)
 			continue;
-		for (k = 0; k < p->nm; k++)
-			if (p->m[k].role == all[i].role)
-				break;
-		if (k < p->nm || p->nm == MAX_MENTIONS)
-			continue;
 		/* insertion in text order */
-		for (k = p->nm; k > 0 && p->m[k - 1].s > all[i].s; k--)
-			p->m[k] = p->m[k - 1];
-		p->m[k] = all[i];
-		p->nm++;
+		for (k = p->nocc; k > 0 && p->occ[k - 1].s > all[i].s; k--)
+			p->occ[k] = p->occ[k - 1];
+		p->occ[k] = all[i];
+		p->nocc++;
 	}
 }
 
-/* The intent of t[from, to): the first section in file order with a
- * match.  (One combined regex over all sections, scanned once, measured
- * slower: it loses each section's start-character and required-literal
- * shortcuts.) */
-/* The first section in file order with a match anywhere, or -1. */
+/* One mention per role: roles named in the sentence that asks come first
+ * ("...30 names as producers. What's the difference between the lead
+ * producer and the co-producers?" compares the two it asks about), then
+ * the rest, each in text order.  The self role is left out. */
+static void
+build_mentions(struct parse *p, size_t qs, size_t qe)
+{
+	int pass, i, k;
+
+	p->nm = 0;
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < p->nocc; i++) {
+			const struct mention *o = &p->occ[i];
+			int inside = o->s >= qs && o->e <= qe;
+
+			if ((pass == 0) != inside || o->role == p->self_role)
+				continue;
+			for (k = 0; k < p->nm; k++)
+				if (p->m[k].role == o->role)
+					break;
+			if (k == p->nm && p->nm < MAX_MENTIONS)
+				p->m[p->nm++] = *o;
+		}
+}
+
+/* The first section in file order with a match in t[from, to), or -1. */
 static int
-first_priority(struct pat_set *ps, const struct parse *p)
+first_priority(struct pat_set *ps, const struct parse *p, size_t from,
+    size_t to)
 {
 	size_t s, e;
 	int i;
 
 	for (i = 0; i < pat_count(ps); i++)
-		if (pat_match(ps, i, p->t, p->len, 0, &s, &e))
+		if (pat_match(ps, i, p->t, to, from, &s, &e))
 			return i;
 	return -1;
 }
@@ -163,14 +182,21 @@ offtopic(const struct dlg_src *d, struct parse *p)
 	return p->offtopic;
 }
 
+/* Does the section called name of ps match the question? */
+static int
+section_match(struct pat_set *ps, const char *name, const struct parse *p)
+{
+	int sec = pat_find(ps, name);
+	size_t s, e;
+
+	return sec >= 0 && pat_match(ps, sec, p->t, p->len, 0, &s, &e);
+}
+
 /* Does the context.txt section called name match the question? */
 static int
 context(const struct dlg_src *d, const struct parse *p, const char *name)
 {
-	int sec = pat_find(d->context, name);
-	size_t s, e;
-
-	return sec >= 0 && pat_match(d->context, sec, p->t, p->len, 0, &s, &e);
+	return section_match(d->context, name, p);
 }
 
 static int
@@ -187,7 +213,7 @@ intent_in(const struct dlg_src *d, const struct parse *p, size_t from,
 }
 
 /* Sentences of the question, at most MAX_SENT (later ones are merged into
- * the last): a sentence ends at . ! ? or ; followed by a space. */
+ * the last): a sentence ends at . ! ? ; or : followed by a space. */
 #define MAX_SENT 4
 
 struct sent { size_t s, e; int asks; };
@@ -201,8 +227,9 @@ sentences(const struct parse *p, struct sent *out)
 	for (i = 0; i < p->len; i++) {
 		char c = p->t[i];
 
-		if ((c == '.' || c == '!' || c == '?' || c == ';') &&
-		    i + 1 < p->len && p->t[i + 1] == ' ' && n < MAX_SENT - 1) {
+		if ((c == '.' || c == '!' || c == '?' || c == ';' ||
+		    c == ':') && i + 1 < p->len && p->t[i + 1] == ' ' &&
+		    n < MAX_SENT - 1) {
 			out[n++] = (struct sent){ s, i + 1, c == '?' };
 			s = i + 2;
 		}
@@ -219,57 +246,41 @@ sentences(const struct parse *p, struct sent *out)
  * first sentence ending in a question mark that asks something decides;
  * failing that, the last sentence that does; failing that, the whole
  * text.  Smalltalk ("...? thanks") only counts when nothing is asked.
- * The chosen sentence is returned in *qs, *qe. */
+ * The chosen sentence is returned in *qs, *qe, and a topic it asks about
+ * in p->topic. */
 static int
-find_intent(const struct dlg_src *d, const struct parse *p, size_t *qs,
+find_intent(const struct dlg_src *d, struct parse *p, size_t *qs,
     size_t *qe)
 {
 	struct sent sn[MAX_SENT];
-	int n = sentences(p, sn), i, in, small = -1, pass;
+	int n = sentences(p, sn), i, in, small = -1, pass, tp;
 
 	*qs = 0;
 	*qe = p->len;
-	if (n <= 1) {
-		in = intent_in(d, p, 0, p->len);
-		return in;
-	}
 	for (pass = 0; pass < 2; pass++)
 		for (i = pass == 0 ? 0 : n - 1; pass == 0 ? i < n : i >= 0;
 		    i += pass == 0 ? 1 : -1) {
-			if (pass == 0 && !sn[i].asks)
+			if ((pass == 0 && !sn[i].asks) ||
+			    (pass == 1 && sn[i].asks && n > 1))
 				continue;
+			/* A topic ("why so many producers?") outranks the
+			 * intents within its sentence. */
+			tp = first_priority(d->topics, p, sn[i].s, sn[i].e);
 			in = intent_in(d, p, sn[i].s, sn[i].e);
-			if (in >= 0 && !is_smalltalk(in)) {
+			if (tp >= 0 || (in >= 0 && !is_smalltalk(in))) {
 				*qs = sn[i].s;
 				*qe = sn[i].e;
+				p->topic = tp >= 0 ? kb_find_topic(d->kb,
+				    pat_name(d->topics, tp)) : -1;
 				return in;
 			}
 			if (in >= 0 && small < 0)
 				small = in;
 		}
+	if (n <= 1)
+		return small;
 	in = intent_in(d, p, 0, p->len);
 	return in >= 0 && !is_smalltalk(in) ? in : small >= 0 ? small : in;
-}
-
-/* Mentions inside the sentence that asks come first, in text order, so
- * "...30 names as producers. What's the difference between the lead
- * producer and the co-producers?" compares the two it asks about. */
-static void
-focus_mentions(struct parse *p, size_t qs, size_t qe)
-{
-	struct mention in[MAX_MENTIONS], out[MAX_MENTIONS];
-	int i, ni = 0, no = 0;
-
-	for (i = 0; i < p->nm; i++) {
-		if (p->m[i].s >= qs && p->m[i].e <= qe)
-			in[ni++] = p->m[i];
-		else
-			out[no++] = p->m[i];
-	}
-	if (ni == 0)
-		return;
-	memcpy(p->m, in, (size_t)ni * sizeof in[0]);
-	memcpy(p->m + ni, out, (size_t)no * sizeof out[0]);
 }
 
 static void
@@ -286,7 +297,7 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	p->len = strlen(p->t);
 	p->self_role = NO_ROLE;
 	p->industry = p->capacity = p->intent = -1;
-	p->nm = 0;
+	p->nm = p->nocc = 0;
 	find_roles(d, p);
 
 	/* The earliest industry named wins: in "a stage show" the word
@@ -310,26 +321,28 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	sec = first_section_match(d->capacities, p->t, p->len, NULL);
 	if (sec >= 0)
 		p->capacity = kb_var_find(pat_name(d->capacities, sec));
+	p->topic = -1;
 	p->intent = find_intent(d, p, &qs, &qe);
-	focus_mentions(p, qs, qe);
-	sec = first_priority(d->topics, p);
-	p->topic = sec >= 0 ? kb_find_topic(d->kb, pat_name(d->topics, sec)) :
-	    -1;
+	/* "...want 'p.g.a.' after their names. What does that mean?": a
+	 * question naming no role may be about a topic named just before. */
+	for (i = 0; i < p->nocc; i++)
+		if (p->occ[i].s >= qs && p->occ[i].e <= qe)
+			break;
+	if (p->topic < 0 && i == p->nocc) {
+		sec = first_priority(d->topics, p, 0, p->len);
+		p->topic = sec >= 0 ? kb_find_topic(d->kb,
+		    pat_name(d->topics, sec)) : -1;
+	}
 	/* A role named right after "I'm a" / "I work as" is where the person
 	 * is now, not what they are asking about. */
 	sec = pat_find(d->context, "self");
-	if (p->nm > 0 && sec >= 0 && pat_match(d->context, sec, p->t, p->len, 0,
-	    &s, &e)) {
-		for (i = 0; i < p->nm; i++)
-			if (p->m[i].s >= e && p->m[i].s - e <= 24)
-				break;
-		if (i < p->nm) {
-			p->self_role = p->m[i].role;
-			memmove(&p->m[i], &p->m[i + 1],
-			    (size_t)(p->nm - i - 1) * sizeof p->m[0]);
-			p->nm--;
-		}
-	}
+	for (first = 0; p->nocc > 0 && sec >= 0 && p->self_role < 0 &&
+	    pat_match(d->context, sec, p->t, p->len, first, &s, &e);
+	    first = e > s ? e : s + 1)
+		for (i = 0; i < p->nocc; i++)
+			if (p->occ[i].s >= e && p->occ[i].s - e <= 2)
+				p->self_role = p->occ[i].role;
+	build_mentions(p, qs, qe);
 	/* Off-topic words and the context sections are read only where they
 	 * decide something (offtopic(), context()), so a plain question
 	 * pays for none of them. */
@@ -742,12 +755,15 @@ apply_entities(const struct dlg_src *d, const struct parse *p, int intent,
 		set_role(d, st->other_role, p->m[0].role);
 		return;
 	}
-	if (p->nm >= 1) {
+	if (p->nm >= 2) {
 		set_role(d, st->role, p->m[0].role);
-		if (p->nm >= 2)
-			set_role(d, st->other_role, p->m[1].role);
-		else
-			st->other_role[0] = '\0';
+		set_role(d, st->other_role, p->m[1].role);
+	} else if (p->nm == 1 && role_of(d, st->role) != p->m[0].role) {
+		/* The role talked about before stays as the other one, so
+		 * "how are the two different?" and "what about the other
+		 * one?" have something to refer to. */
+		memcpy(st->other_role, st->role, ENG_ID_MAX);
+		set_role(d, st->role, p->m[0].role);
 	}
 }
 
@@ -776,6 +792,14 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 		rep_say(out, ".) ");
 	}
 	intent = p.intent;
+	/* parse() read "how does that compare to the co-producers on the
+	 * same show?" as a variation (one role, an industry); pointing back
+	 * at a different role the session is about makes it a comparison. */
+	if (intent == I_VARIATION && p.nm == 1 && st->role[0] &&
+	    role_of(d, st->role) != p.m[0].role &&
+	    section_match(d->intents, "compare", &p) &&
+	    context(d, &p, "refer"))
+		intent = p.intent = I_COMPARE;
 	if (p.slot_only && dlg_intent_find(st->last_intent) >= 0 &&
 	    !is_smalltalk(dlg_intent_find(st->last_intent)))
 		intent = -1;
@@ -784,6 +808,34 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 
 	if (intent == I_RESET) {
 		smalltalk(d, intent, st, out);
+		goto done;
+	}
+	/* "an insurance producer", "oil producers": the role word is there,
+	 * the trade is not ours. */
+	if (section_match(d->offtopic, "not-media", &p)) {
+		fallback(d, &p, 1, out);
+		goto done;
+	}
+	/* "ok what about the other one": swap to the other role of the
+	 * conversation and ask the last question again. */
+	if (p.nm == 0 && st->other_role[0] && dlg_intent_find(st->last_intent)
+	    >= 0 && (p.intent < 0 || p.intent == dlg_intent_find(
+	    st->last_intent)) && section_match(d->context, "other", &p)) {
+		char tmp[ENG_ID_MAX];
+
+		memcpy(tmp, st->role, ENG_ID_MAX);
+		memcpy(st->role, st->other_role, ENG_ID_MAX);
+		memcpy(st->other_role, tmp, ENG_ID_MAX);
+		answer(d, dlg_intent_find(st->last_intent), &p, st, out);
+		goto done;
+	}
+	/* "so I work as a UPM on a cable drama": no question, but where the
+	 * person is now; remember it and say where it usually leads. */
+	if (p.intent < 0 && p.nm == 0 && p.self_role >= 0 &&
+	    !st->pending[0]) {
+		set_role(d, st->from_role, p.self_role);
+		set_role(d, st->role, p.self_role);
+		answer(d, I_CAREER, &p, st, out);
 		goto done;
 	}
 	/* A greeting or thanks wrapped around a real question ("thanks! and
