@@ -22,7 +22,9 @@ if command -v clang >/dev/null; then
 	fuzz=${SLATE_FUZZ_BUILD:-build-fuzz}
 	CC=clang cmake -S . -B "$fuzz" -DCMAKE_BUILD_TYPE=Debug -DSLATE_FUZZ=ON \
 		-DSLATE_SANITIZE=ON -DSLATE_WERROR=ON >/dev/null
-	cmake --build "$fuzz" -j "$(nproc)" --target fuzz_ask fuzz_load
+	targets=$(cmake --build "$fuzz" --target help | grep -o 'fuzz_[a-z_]*' | sort -u)
+	# shellcheck disable=SC2086
+	cmake --build "$fuzz" -j "$(nproc)" --target $targets
 	ctest --test-dir "$fuzz" --output-on-failure -R '^fuzz_'
 else
 	echo "clang not found: fuzz targets skipped" >&2
