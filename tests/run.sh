@@ -4,6 +4,7 @@
 # warnings as errors.  Run from anywhere inside the checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash tests/deps.sh
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
 	npm ci --no-audit --no-fund
 fi
