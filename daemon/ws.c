@@ -41,6 +41,7 @@ struct conn {
 	int rx_binary;
 	unsigned char *out;         /* the message being sent, LWS_PRE first */
 	size_t out_len, out_off;
+	int closing;                /* the close is under way: see below */
 };
 
 static int ws_store_failing;        /* the last store job failed */
@@ -103,6 +104,22 @@ conn_submit(struct proto_conn *pc, struct store_job *j)
 }
 
 static const struct proto_io conn_io = { conn_send, conn_submit };
+
+/* Close with c->p.close_code, politely: from the timer callback, so that
+ * lws sends the close frame and then reads, and drops, whatever the client
+ * still sends until it acknowledges (at most 5 s).  Returning -1 from
+ * WRITEABLE instead counts as a failed write: lws closes the socket at
+ * once, unread input makes the kernel reset the connection, and the client
+ * loses the answers and the close code still in flight (a burst of 1,000
+ * messages got 1006 and nothing at all). */
+static void
+conn_close_soon(struct conn *c)
+{
+	if (c->closing)
+		return;
+	c->closing = 1;
+	lws_set_timer_usecs(c->wsi, 1);
+}
 
 static void
 conn_close_later(struct conn *c, int code, const char *why)
@@ -457,9 +474,13 @@ ws_chat(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			log_warn("conn %llu peer=%s: message over %d bytes, "
 			    "closing", (unsigned long long)c->p.serial, c->p.peer,
 			    srv.cfg->max_frame);
-			lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
-			    (unsigned char *)"message too large", 17);
-			return -1;
+			/* not return -1: with more input buffered, lws would
+			 * drop the socket without the close frame (1006) */
+			c->rx_len = 0;
+			c->p.close_code = LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE;
+			c->p.close_why = "message too large";
+			conn_close_soon(c);
+			break;
 		}
 		if (c->rx_len + len > c->rx_cap) {
 			size_t cap = c->rx_cap ? c->rx_cap : 1024;
@@ -489,12 +510,15 @@ ws_chat(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			conn_pause(c, 0);
 		break;
 	case LWS_CALLBACK_SERVER_WRITEABLE:
+		if (c->closing)
+			break;
+		/* the answer goes out first; stopping does not wait for
+		 * one not yet begun (its turn is stored: a resend gets it) */
 		if (c->p.close_code && (c->out == NULL ||
-		    c->p.close_code == LWS_CLOSE_STATUS_GOINGAWAY)) {
-			lws_close_reason(wsi, (enum lws_close_status)
-			    c->p.close_code, (unsigned char *)c->p.close_why,
-			    strlen(c->p.close_why));
-			return -1;
+		    (c->p.close_code == LWS_CLOSE_STATUS_GOINGAWAY &&
+		    c->out_off == 0))) {
+			conn_close_soon(c);
+			break;
 		}
 		if (c->out == NULL)
 			break;          /* spurious: they happen */
@@ -518,13 +542,24 @@ ws_chat(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		free(c->out);
 		c->out = NULL;
 		if (c->p.close_code) {
-			lws_callback_on_writable(wsi);
+			conn_close_soon(c);
 			break;
 		}
 		if (!c->p.busy)
 			conn_pause(c, 0);
 		break;
 	case LWS_CALLBACK_TIMER:
+		if (c->closing) {
+			/* lws must read to see the ack: input back on (it
+			 * drops data frames from now on, RECEIVE ignores
+			 * them too) */
+			conn_pause(c, 0);
+			lws_close_reason(wsi, (enum lws_close_status)
+			    c->p.close_code, (unsigned char *)c->p.close_why,
+			    strlen(c->p.close_why));
+			return -1;      /* lws sends it and awaits the ack */
+		}
+		/* --idle seconds without a message */
 		conn_close_later(c, LWS_CLOSE_STATUS_NORMAL, "idle timeout");
 		break;
 	case LWS_CALLBACK_CLOSED:
