@@ -260,9 +260,8 @@ find_intent(const struct dlg_src *d, struct parse *p, size_t *qs,
 	for (pass = 0; pass < 2; pass++)
 		for (i = pass == 0 ? 0 : n - 1; pass == 0 ? i < n : i >= 0;
 		    i += pass == 0 ? 1 : -1) {
-			if ((pass == 0 && !sn[i].asks) ||
-			    (pass == 1 && sn[i].asks && n > 1))
-				continue;
+			if ((pass == 0) != (sn[i].asks != 0))
+				continue;       /* each sentence is tried once */
 			/* A topic ("why so many producers?") outranks the
 			 * intents within its sentence. */
 			tp = first_priority(d->topics, p, sn[i].s, sn[i].e);
