@@ -6,7 +6,7 @@ set(SLATE_BENCH_DIR ${CMAKE_CURRENT_LIST_DIR})
 # The client side needs no libwebsockets: a minimal RFC 6455 client on epoll.
 add_library(slate_wsc STATIC ${SLATE_BENCH_DIR}/wsc.c)
 target_link_libraries(slate_wsc PUBLIC m)
-foreach(tool bench_load bench_idle bench_startup)
+foreach(tool bench_load bench_idle bench_startup bench_jitter)
   add_executable(${tool} ${SLATE_BENCH_DIR}/${tool}.c)
   target_link_libraries(${tool} PRIVATE slate_wsc)
 endforeach()

@@ -71,7 +71,7 @@ main(int argc, char **argv)
 	int n = 1000;
 	double settle = 2, cpu0, cpu1, t0, t1;
 	long rss0, rss1, rss2;
-	uint64_t end;
+	uint64_t end, topen;
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--no-hello") == 0) {
@@ -113,6 +113,7 @@ main(int argc, char **argv)
 	idle_for(&w, settle / 2);
 	rss0 = proc_rss_kb(pid);
 
+	topen = wsc_now();
 	wsc_open_many(&w, n, 120);
 	end = wsc_now() + 60000000000ull;
 	while (say_hello && welcomed < w.open && wsc_now() < end)
@@ -122,6 +123,7 @@ main(int argc, char **argv)
 		    w.open, n, welcomed, w.last_error);
 		return 1;
 	}
+	topen = wsc_now() - topen;
 	idle_for(&w, settle / 2);
 	cpu0 = proc_cpu_s(pid);
 	t0 = (double)wsc_now() / 1e9;
@@ -137,6 +139,7 @@ main(int argc, char **argv)
 
 	printf("conns: %d\n", n);
 	printf("hello: %s\n", say_hello ? "yes" : "no");
+	printf("open_s: %.2f\n", (double)topen / 1e9);
 	printf("rss_before_kb: %ld\n", rss0);
 	printf("rss_after_kb: %ld\n", rss1);
 	printf("rss_per_conn_bytes: %.0f\n", (double)(rss1 - rss0) * 1024 / n);
