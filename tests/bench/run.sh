@@ -407,8 +407,8 @@ if [ "$PROFILE" = 1 ] && command -v valgrind >/dev/null; then
 		}
 		bydso "$main_cg" >"$res/cg_main_dso"
 		bydso "$store_cg" >"$res/cg_store_dso"
-		for fn in eng_ask json_dumps eng_reply_json json_loadb \
-			eng_state_to_json json_pack pat_match; do
+		for fn in eng_ask pat_match json_dumps eng_reply_json json_pack \
+			json_loadb eng_state_to_json; do
 			printf '%s\t%s\n' "$fn" "$(incl "$main_cg" "$fn")"
 		done >"$res/cg_main_fn"
 	fi
@@ -831,7 +831,7 @@ cat <<EOF
 EOF
 	while IFS=$'\t' read -r fn v; do
 		[ -n "$v" ] || continue
-		printf '| \`%s\` | %s | %s %% |\n' "$fn" \
+		printf '| `%s` | %s | %s %% |\n' "$fn" \
 			"$(thousands "$(calc '%.0f' "$v / $cg_asks")")" \
 			"$(calc '%.0f' "100 * $v / $main_total")"
 	done <"$res/cg_main_fn"
