@@ -1,7 +1,7 @@
 // helpers.js - start a real slated on a free port with a temporary database,
 // and a small promise-based WebSocket client for the protocol tests.
 'use strict';
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
@@ -47,7 +47,9 @@ async function startSlated(opts = {}) {
   // opts.db === false: no --db, so the default (slate.db in the cwd) is used
   const db = opts.db === false ? path.join(opts.cwd || ROOT, 'slate.db') : path.join(dir, 'slate.db');
   const args = ['--port', String(port), ...(opts.db === false ? [] : ['--db', db]), ...(opts.args || [])];
-  const proc = spawn(SLATED, args, { cwd: opts.cwd || ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const env = opts.env ? { ...process.env, ...opts.env } : process.env;
+  const proc = spawn(opts.wrap ? opts.wrap[0] : SLATED, [...(opts.wrap ? [...opts.wrap.slice(1), SLATED] : []), ...args],
+    { cwd: opts.cwd || ROOT, stdio: ['ignore', 'ignore', 'pipe'], env });
   const s = {
     port, dir, db, proc, log: '', exited: null,
     url: `ws://127.0.0.1:${port}/chat`,
@@ -147,7 +149,7 @@ const newId = () => `q${process.pid}-${++idn}`;
 
 function httpGet(url, opts = {}) {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: opts.method || 'GET', headers: opts.headers, agent: false }, (res) => {
+    const req = http.request(url, { method: opts.method || 'GET', headers: opts.headers, agent: false, localAddress: opts.localAddress }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d) => { body += d; });
@@ -160,9 +162,9 @@ function httpGet(url, opts = {}) {
 }
 
 // One raw HTTP/1.1 request, path sent exactly as given (no normalising).
-function rawGet(port, reqPath) {
+function rawGet(port, reqPath, localAddress) {
   return new Promise((resolve, reject) => {
-    const sock = net.connect(port, '127.0.0.1', () => {
+    const sock = net.connect({ port, host: '127.0.0.1', localAddress }, () => {
       sock.write(`GET ${reqPath} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
     });
     let data = '';
@@ -175,6 +177,34 @@ function rawGet(port, reqPath) {
   });
 }
 
+// PRAGMA integrity_check of a database (slated may be running: WAL lets
+// readers in), with the sqlite3 shell or else python3; null if neither.
+function integrity(db) {
+  let r = spawnSync('sqlite3', [db, 'PRAGMA integrity_check;'], { encoding: 'utf8' });
+  if (r.status === 0) return r.stdout.trim();
+  r = spawnSync('python3', ['-c', 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA integrity_check").fetchone()[0])', db], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+// One SQL query's rows as arrays of strings (sqlite3 shell or python3).
+function query(db, sql) {
+  let r = spawnSync('sqlite3', ['-separator', '\t', db, sql], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    r = spawnSync('python3', ['-c', 'import sqlite3,sys\nfor row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]): print("\\t".join(map(str,row)))', db, sql], { encoding: 'utf8' });
+  }
+  if (r.status !== 0) return null;
+  return r.stdout.split('\n').filter((l) => l.length).map((l) => l.split('\t'));
+}
+
+// A process's open descriptors and resident memory (kB), from /proc.
+function procStats(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return {
+    fds: fs.readdirSync(`/proc/${pid}/fd`).length,
+    rss: Number(status.match(/VmRSS:\s+(\d+)/)[1]),
+  };
+}
+
 // Prometheus text: value of one series, e.g. metric(text, 'slated_errors_total{code="bad_json"}').
 function metric(text, series) {
   for (const line of text.split('\n')) {
@@ -183,4 +213,4 @@ function metric(text, series) {
   return undefined;
 }
 
-module.exports = { ROOT, SLATED, SLATE, Client, startSlated, tmpdir, freePort, sleep, waitFor, newId, httpGet, rawGet, metric };
+module.exports = { ROOT, SLATED, SLATE, Client, startSlated, tmpdir, freePort, sleep, waitFor, newId, httpGet, rawGet, metric, integrity, query, procStats };
