@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <dirent.h>
+#include <unistd.h>
 #include <jansson.h>
 #include "cfg.h"
 #include "eng.h"
@@ -72,6 +74,33 @@ http_healthz(size_t *len)
 	return s;
 }
 
+/* Descriptors and resident memory of this process, from /proc (Linux);
+ * -1 when unknown.  For /metrics: both must come back to their baseline
+ * after any number of connections (tests/protocol/resources.test.js). */
+static void
+http_proc(long *fds, double *rss)
+{
+	DIR *d = opendir("/proc/self/fd");
+	FILE *f = fopen("/proc/self/statm", "r");
+	struct dirent *e;
+	long pages, res;
+
+	*fds = -1;
+	*rss = -1;
+	if (d) {
+		*fds = 0;
+		while ((e = readdir(d)) != NULL)
+			*fds += e->d_name[0] != '.';
+		*fds -= 1;      /* the directory's own descriptor */
+		closedir(d);
+	}
+	if (f) {
+		if (fscanf(f, "%ld %ld", &pages, &res) == 2)
+			*rss = (double)res * (double)sysconf(_SC_PAGESIZE);
+		fclose(f);
+	}
+}
+
 static char *
 http_metrics(size_t *len)
 {
@@ -84,6 +113,7 @@ http_metrics(size_t *len)
 		.regex_limit_hits = eng_stats(srv.eng)->regex_limit_hits,
 	};
 
+	http_proc(&g.open_fds, &g.rss_bytes);
 	return met_render(&g, len);
 }
 

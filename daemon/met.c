@@ -41,6 +41,7 @@ static struct {
 	unsigned long lat_count;
 	double lat_sum;
 	unsigned long reload_ok, reload_failed, store_errors;
+	unsigned long regex_retired;   /* hits of engines reloaded away */
 } met;
 
 static int
@@ -106,6 +107,12 @@ void
 met_store_error(void)
 {
 	met.store_errors++;
+}
+
+void
+met_regex_carry(unsigned long hits)
+{
+	met.regex_retired += hits;
 }
 
 struct met_buf {
@@ -232,7 +239,19 @@ met_render(const struct met_gauges *g, size_t *len)
 	met_head(&b, "slated_regex_limit_hits_total", "counter",
 	    "Pattern matches stopped by the match or depth limit.");
 	met_printf(&b, "slated_regex_limit_hits_total %lu\n",
-	    g->regex_limit_hits);
+	    met.regex_retired + g->regex_limit_hits);
+	/* the usual process_* names, so that standard dashboards work */
+	if (g->open_fds >= 0) {
+		met_head(&b, "process_open_fds", "gauge",
+		    "Open file descriptors.");
+		met_printf(&b, "process_open_fds %ld\n", g->open_fds);
+	}
+	if (g->rss_bytes >= 0) {
+		met_head(&b, "process_resident_memory_bytes", "gauge",
+		    "Resident memory size in bytes.");
+		met_printf(&b, "process_resident_memory_bytes %.0f\n",
+		    g->rss_bytes);
+	}
 	if (b.oom) {
 		free(b.p);
 		return NULL;

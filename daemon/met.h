@@ -11,7 +11,9 @@ struct met_gauges {
 	long sessions;         /* stored sessions, -1 not yet counted */
 	int store_queue;
 	const char *version;   /* knowledge version */
-	unsigned long regex_limit_hits;
+	unsigned long regex_limit_hits;  /* of the engine in use */
+	long open_fds;         /* -1 unknown */
+	double rss_bytes;      /* resident memory, -1 unknown */
 };
 
 void met_conn(int opened);
@@ -22,6 +24,8 @@ void met_reply(const char *kind, const char *intent, double secs);
 void met_error(const char *code);
 void met_reload(int ok);
 void met_store_error(void);
+/* An engine is retired by a reload: its regex limit hits stay counted. */
+void met_regex_carry(unsigned long hits);
 /* The Prometheus text exposition; malloc'd, *len set.  NULL on OOM. */
 char *met_render(const struct met_gauges *g, size_t *len);
 
