@@ -887,8 +887,8 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 		p.m[0] = (struct mention){ p.self_role, 0, 0 };
 		p.nm = 1;
 	}
-	if ((p.nm == 0 || (intent == I_COMPARE && p.nm < 2)) &&
-	    offtopic(d, &p)) {
+	/* "producer vs cinematographer": half of it is not ours */
+	if (intent == I_COMPARE && p.nm < 2 && offtopic(d, &p)) {
 		fallback(d, &p, 1, out);
 		goto done;
 	}
@@ -906,15 +906,8 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 			    I_DEFINITION : (p.industry >= 0 || p.international
 			    || p.capacity >= 0) && st->role[0] ? I_VARIATION :
 			    -1;
-		else if (intent == I_COMPARE && p.nm == 1) {
-			set_role(d, st->other_role, p.m[0].role);
-			apply_entities(d, &p, -1, st);
-			set_role(d, st->other_role, p.m[0].role);
-			if (strcmp(st->other_role, st->role) == 0)
-				st->other_role[0] = '\0';
-			answer(d, intent, &p, st, out);
-			goto done;
-		}
+		/* after a comparison, "and a showrunner?" compares the same
+		 * role with the new one: apply_entities() does that */
 	}
 	if (intent < 0) {
 		fallback(d, &p, offtopic(d, &p), out);
@@ -929,12 +922,9 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 		fallback(d, &p, 0, out);
 		goto done;
 	}
-	if (intent == I_CAREER && p.nm == 0 && p.self_role >= 0) {
-		/* "I'm a UPM, what should I aim for next?" */
-		apply_entities(d, &p, intent, st);
-		set_role(d, st->role, p.self_role);
-	}
 	apply_entities(d, &p, intent, st);
+	if (intent == I_CAREER && p.nm == 0 && p.self_role >= 0)
+		set_role(d, st->role, p.self_role);  /* "I'm a UPM, what next?" */
 	answer(d, intent, &p, st, out);
 done:
 	out->slots = *st;

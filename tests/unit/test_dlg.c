@@ -81,6 +81,20 @@ main(void)
 	CHECK_STR(st.role, "associate-producer");
 	CHECK_STR(st.other_role, "producer");
 
+	/* after a comparison, a new role is compared with the same one */
+	eng_state_init(&st);
+	ask(e, &st, "line producer vs upm");
+	ask(e, &st, "and a showrunner?");
+	CHECK_STR(r.intent, "compare");
+	CHECK(r.kind == ENG_ANSWER);
+	CHECK_STR(st.role, "line-producer");
+	CHECK_STR(st.other_role, "showrunner");
+	/* "the other one" swaps to the other role of the conversation */
+	ask(e, &st, "who does the line producer answer to");
+	ask(e, &st, "ok what about the other one");
+	CHECK_STR(r.intent, "hierarchy");
+	CHECK_STR(st.role, "showrunner");
+
 	/* ...and dropped after two unrelated turns */
 	eng_state_init(&st);
 	ask(e, &st, "what is an associate producer");
