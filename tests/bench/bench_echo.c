@@ -127,8 +127,10 @@ main(int argc, char **argv)
 	int port = 8090, max_conns = 1000, n = 0;
 	const char *loop = "poll";
 
-	for (int i = 1; i + 1 < argc; i += 2) {
-		if (strcmp(argv[i], "--port") == 0)
+	for (int i = 1; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			port = -1;
+		else if (strcmp(argv[i], "--port") == 0)
 			port = atoi(argv[i + 1]);
 		else if (strcmp(argv[i], "--max-conns") == 0)
 			max_conns = atoi(argv[i + 1]);
@@ -136,7 +138,9 @@ main(int argc, char **argv)
 			loop = argv[i + 1];
 		else if (strcmp(argv[i], "--rx") == 0)
 			protocols[0].rx_buffer_size = (size_t)atoi(argv[i + 1]);
-		else {
+		else
+			port = -1;
+		if (port <= 0) {
 			fprintf(stderr, "usage: bench_echo [--port N] "
 			    "[--max-conns N] [--loop poll|ev|uv|glib] "
 			    "[--rx BYTES]\n");

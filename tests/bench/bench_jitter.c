@@ -22,11 +22,13 @@ main(int argc, char **argv)
 	struct hist *h = malloc(sizeof *h);
 	int samples = 5000, sleep_us = 200;
 
-	for (int i = 1; i + 1 < argc; i += 2) {
-		if (strcmp(argv[i], "--samples") == 0)
+	for (int i = 1; i < argc; i += 2) {
+		if (i + 1 < argc && strcmp(argv[i], "--samples") == 0)
 			samples = atoi(argv[i + 1]);
-		else if (strcmp(argv[i], "--sleep-us") == 0)
+		else if (i + 1 < argc && strcmp(argv[i], "--sleep-us") == 0)
 			sleep_us = atoi(argv[i + 1]);
+		else
+			samples = 0;
 	}
 	if (h == NULL || samples < 1 || sleep_us < 1) {
 		fprintf(stderr, "usage: bench_jitter [--samples N] "

@@ -69,10 +69,10 @@ res=$tmp/res
 mkdir -p "$res"
 pids=()
 cleanup() {
-	for p in "${pids[@]}"; do
+	for p in "${pids[@]+"${pids[@]}"}"; do
 		kill -TERM "$p" 2>/dev/null || true
 	done
-	for p in "${pids[@]}"; do
+	for p in "${pids[@]+"${pids[@]}"}"; do
 		wait "$p" 2>/dev/null || true
 	done
 	rm -rf "$tmp"
@@ -115,9 +115,16 @@ start_server() {
 	spid=$!
 	pids+=("$spid")
 }
+# Stop a server started above, and forget its pid (never signal a pid
+# that may since have been reused).
 stop_server() {
+	local p keep=()
 	kill -TERM "$1" 2>/dev/null || true
 	wait "$1" 2>/dev/null || true
+	for p in "${pids[@]+"${pids[@]}"}"; do
+		[ "$p" != "$1" ] && keep+=("$p")
+	done
+	pids=("${keep[@]+"${keep[@]}"}")
 }
 on_load() { nice -n "$NICE" taskset -c "$LOAD_CPU" "$@"; }
 
