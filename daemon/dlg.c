@@ -40,6 +40,7 @@ struct parse {
 	struct mention m[MAX_MENTIONS];  /* one per role, asking sentence first */
 	int nm;
 	int self_role;           /* "I'm a production coordinator" */
+	unsigned self_occ;       /* bit i: occ[i] follows "I'm a" / "from" */
 	int industry;            /* first of film/tv/music/theater, or -1 */
 	unsigned industries;     /* bit per industry mentioned */
 	int international;
@@ -135,7 +136,8 @@ find_roles(const struct dlg_src *d, struct parse *p)
 /* One mention per role: roles named in the sentence that asks come first
  * ("...30 names as producers. What's the difference between the lead
  * producer and the co-producers?" compares the two it asks about), then
- * the rest, each in text order.  The self role is left out. */
+ * the rest, each in text order.  The mention that says where the person
+ * is now ("I'm a production coordinator") is left out. */
 static void
 build_mentions(struct parse *p, size_t qs, size_t qe)
 {
@@ -147,7 +149,7 @@ build_mentions(struct parse *p, size_t qs, size_t qe)
 			const struct mention *o = &p->occ[i];
 			int inside = o->s >= qs && o->e <= qe;
 
-			if ((pass == 0) != inside || o->role == p->self_role)
+			if ((pass == 0) != inside || (p->self_occ >> i & 1))
 				continue;
 			for (k = 0; k < p->nm; k++)
 				if (p->m[k].role == o->role)
@@ -295,6 +297,7 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	    ENG_CORR_MAX);
 	p->len = strlen(p->t);
 	p->self_role = NO_ROLE;
+	p->self_occ = 0;
 	p->industry = p->capacity = p->intent = -1;
 	p->nm = p->nocc = 0;
 	find_roles(d, p);
@@ -335,13 +338,32 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	/* A role named right after "I'm a" / "I work as" is where the person
 	 * is now, not what they are asking about. */
 	sec = pat_find(d->context, "self");
-	for (first = 0; p->nocc > 0 && sec >= 0 && p->self_role < 0 &&
+	for (first = 0; p->nocc > 0 && sec >= 0 &&
 	    pat_match(d->context, sec, p->t, p->len, first, &s, &e);
 	    first = e > s ? e : s + 1)
 		for (i = 0; i < p->nocc; i++)
-			if (p->occ[i].s >= e && p->occ[i].s - e <= 2)
-				p->self_role = p->occ[i].role;
+			if (p->occ[i].s >= e && p->occ[i].s - e <= 2) {
+				if (p->self_role < 0)
+					p->self_role = p->occ[i].role;
+				p->self_occ |= 1u << i;
+			}
 	build_mentions(p, qs, qe);
+	/* A career question is about the role the person wants to reach:
+	 * "...do I need to be a UPM first or can I jump straight to line
+	 * producer?" */
+	sec = pat_find(d->context, "target");
+	for (first = 0; p->intent == I_CAREER && p->nm > 1 && sec >= 0 &&
+	    pat_match(d->context, sec, p->t, p->len, first, &s, &e);
+	    first = e > s ? e : s + 1)
+		for (i = 1; i < p->nm; i++)
+			if (p->m[i].s >= e && p->m[i].s - e <= 2) {
+				struct mention t = p->m[i];
+
+				memmove(&p->m[1], &p->m[0],
+				    (size_t)i * sizeof p->m[0]);
+				p->m[0] = t;
+				break;
+			}
 	/* Off-topic words and the context sections are read only where they
 	 * decide something (offtopic(), context()), so a plain question
 	 * pays for none of them. */
