@@ -326,11 +326,12 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	p->topic = -1;
 	p->intent = find_intent(d, p, &qs, &qe);
 	/* "...want 'p.g.a.' after their names. What does that mean?": a
-	 * question naming no role may be about a topic named just before. */
+	 * question naming no role may be about a topic named just before
+	 * (when the question was the whole text, find_intent() looked). */
 	for (i = 0; i < p->nocc; i++)
 		if (p->occ[i].s >= qs && p->occ[i].e <= qe)
 			break;
-	if (p->topic < 0 && i == p->nocc) {
+	if (p->topic < 0 && i == p->nocc && (qs > 0 || qe < p->len)) {
 		sec = first_priority(d->topics, p, 0, p->len);
 		p->topic = sec >= 0 ? kb_find_topic(d->kb,
 		    pat_name(d->topics, sec)) : -1;
@@ -833,7 +834,7 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 	}
 	/* "an insurance producer", "oil producers": the role word is there,
 	 * the trade is not ours. */
-	if (section_match(d->offtopic, "not-media", &p)) {
+	if (p.nocc > 0 && section_match(d->offtopic, "not-media", &p)) {
 		fallback(d, &p, 1, out);
 		goto done;
 	}
