@@ -36,13 +36,13 @@ NICE=${NICE:-0}
 started=$(date +%s)
 
 if [ "$QUICK" = 1 ]; then
-	REPS=${REPS:-1}; WARM=0.5; SECS=1.5; LAT_SECS=2; IDLE_N=2000
+	REPS=${REPS:-1}; WARM=0.5; SECS=1.5; LAT_SECS=1.5; IDLE_N=2000
 	IDLE_REPS=1; STARTUP_RUNS=3; RELOAD_REPS=1; ENGINE_SECS=1
-	JITTER=1000; PROFILE=${PROFILE:-0}; EL_SECS=2
+	JITTER=1000; PROFILE=${PROFILE:-0}; EL_SECS=1.5; SETTLE=1
 else
 	REPS=${REPS:-3}; WARM=1; SECS=3; LAT_SECS=4; IDLE_N=10000
 	IDLE_REPS=2; STARTUP_RUNS=7; RELOAD_REPS=3; ENGINE_SECS=3
-	JITTER=5000; PROFILE=${PROFILE:-1}; EL_SECS=3
+	JITTER=5000; PROFILE=${PROFILE:-1}; EL_SECS=3; SETTLE=2
 fi
 
 say() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -252,8 +252,10 @@ nice -n "$NICE" taskset -c "$LOAD_CPU" "$B/bench_jitter" --samples "$JITTER" >"$
 say "engine"
 nice -n "$NICE" taskset -c "$SERVER_CPU" "$B/bench_engine" --seconds "$ENGINE_SECS" \
 	>"$res/engine.1"
-nice -n "$NICE" taskset -c "$SERVER_CPU" "$B/bench_engine" --hostile \
-	--seconds "$ENGINE_SECS" >"$res/hostile.1" 2>/dev/null || true
+if [ "$QUICK" != 1 ]; then
+	nice -n "$NICE" taskset -c "$SERVER_CPU" "$B/bench_engine" --hostile \
+		--seconds "$ENGINE_SECS" >"$res/hostile.1" 2>/dev/null || true
+fi
 
 # --- 3. start-up -----------------------------------------------------------
 say "start-up"
@@ -338,7 +340,7 @@ for r in $(seq "$IDLE_REPS"); do
 		esac
 		wait_port "$port"
 		on_load "$B/bench_idle" --port "$port" --pid "$spid" \
-			--conns "$IDLE_N" --src 4 --settle 2 \
+			--conns "$IDLE_N" --src 4 --settle "$SETTLE" \
 			>"$res/idle_${kind}_$loop.$r" || true
 		stop_server "$spid"
 	done
@@ -707,7 +709,7 @@ $(ratio "$eng_us" "$(med tput_echo_100 server_cpu_us_per_msg)") × the echo serv
 \`bench_idle\`: one connection says hello and leaves (one-off allocations go
 into "before"), then $IDLE_N connections from 4 loopback addresses open
 (256 handshakes at a time), each says hello (slated creates its session)
-and waits for the welcome; after 2 s of quiet the server's VmRSS
+and waits for the welcome; after $SETTLE s of quiet the server's VmRSS
 (\`/proc/<pid>/status\`) is read again. \`ulimit -n\` is raised to $want.
 Medians of $IDLE_REPS fresh servers.
 
