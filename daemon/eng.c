@@ -297,3 +297,174 @@ eng_state_from_json(struct eng_state *st, const json_t *j)
 	*st = s;
 	return 0;
 }
+
+/* A bounded JSON text builder: once out of room it stays failed, so the
+ * writers below need no check after every piece. */
+struct jw { char *b; size_t n, cap; int full; };
+
+static void
+jw_raw(struct jw *w, const char *s, size_t n)
+{
+	if (w->full || w->n + n + 1 > w->cap) {
+		w->full = 1;
+		return;
+	}
+	memcpy(w->b + w->n, s, n);
+	w->n += n;
+	w->b[w->n] = '\0';
+}
+
+static void
+jw_lit(struct jw *w, const char *s)
+{
+	jw_raw(w, s, strlen(s));
+}
+
+/* A JSON string; bytes >= 0x80 pass through (the texts are valid UTF-8:
+ * knowledge is checked by jansson at load, user words are ASCII). */
+static void
+jw_str(struct jw *w, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *run = s;
+	char esc[7];
+
+	jw_raw(w, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		jw_raw(w, run, (size_t)(s - run));
+		run = s + 1;
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			jw_raw(w, esc, 2);
+		} else if (c == '\n') {
+			jw_raw(w, "\\n", 2);
+		} else {
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			jw_raw(w, esc, 6);
+		}
+	}
+	jw_raw(w, run, (size_t)(s - run));
+	jw_raw(w, "\"", 1);
+}
+
+static void
+jw_str_or_null(struct jw *w, const char *s)
+{
+	if (s && s[0])
+		jw_str(w, s);
+	else
+		jw_lit(w, "null");
+}
+
+static void
+jw_slots(struct jw *w, const struct eng_state *st)
+{
+	jw_lit(w, "{\"role\":");
+	jw_str_or_null(w, st->role);
+	jw_lit(w, ",\"other_role\":");
+	jw_str_or_null(w, st->other_role);
+	jw_lit(w, ",\"from_role\":");
+	jw_str_or_null(w, st->from_role);
+	jw_lit(w, ",\"industry\":");
+	jw_str_or_null(w, st->industry);
+	jw_lit(w, ",\"capacity\":");
+	jw_str_or_null(w, st->capacity);
+}
+
+static void
+jw_pairs(struct jw *w, const struct eng_option *o, int n, const char *k1,
+    const char *k2, int values_first)
+{
+	int i;
+
+	jw_lit(w, "[");
+	for (i = 0; i < n; i++) {
+		jw_lit(w, i ? ",{\"" : "{\"");
+		jw_lit(w, k1);
+		jw_lit(w, "\":");
+		jw_str(w, values_first ? o[i].value : o[i].label);
+		jw_lit(w, ",\"");
+		jw_lit(w, k2);
+		jw_lit(w, "\":");
+		jw_str(w, values_first ? o[i].label : o[i].value);
+		jw_lit(w, "}");
+	}
+	jw_lit(w, "]");
+}
+
+size_t
+eng_reply_write(const struct eng_reply *r, char *buf, size_t cap)
+{
+	struct jw w = { buf, 0, cap, cap == 0 };
+	char num[16];
+	int i;
+
+	if (cap)
+		buf[0] = '\0';
+	jw_lit(&w, "\"kind\":");
+	jw_str(&w, eng_kind_name(r->kind));
+	jw_lit(&w, ",\"intent\":");
+	jw_str_or_null(&w, r->intent);
+	jw_lit(&w, ",\"text\":");
+	jw_str(&w, r->text);
+	jw_lit(&w, ",\"slots\":");
+	jw_slots(&w, &r->slots);
+	jw_lit(&w, "},\"options\":");
+	jw_pairs(&w, r->options, r->noptions, "label", "value", 0);
+	jw_lit(&w, ",\"suggestions\":[");
+	for (i = 0; i < r->nsuggestions; i++) {
+		if (i)
+			jw_lit(&w, ",");
+		jw_str(&w, r->suggestions[i]);
+	}
+	jw_lit(&w, "],\"corrections\":[");
+	for (i = 0; i < r->ncorrections; i++) {
+		jw_lit(&w, i ? ",{\"from\":" : "{\"from\":");
+		jw_str(&w, r->corrections[i].from);
+		jw_lit(&w, ",\"to\":");
+		jw_str(&w, r->corrections[i].to);
+		jw_lit(&w, "}");
+	}
+	jw_lit(&w, "],\"sources\":[");
+	for (i = 0; i < r->nsources; i++) {
+		if (i)
+			jw_lit(&w, ",");
+		jw_str(&w, r->sources[i]);
+	}
+	jw_lit(&w, "]");
+	if (r->nladder > 0) {
+		jw_lit(&w, ",\"ladder\":{\"steps\":");
+		jw_pairs(&w, r->ladder, r->nladder, "id", "title", 1);
+		snprintf(num, sizeof num, "%d", r->ladder_focus);
+		jw_lit(&w, ",\"focus\":");
+		jw_lit(&w, num);
+		jw_lit(&w, "}");
+	}
+	return w.full ? 0 : w.n;
+}
+
+size_t
+eng_state_write(const struct eng_state *st, char *buf, size_t cap)
+{
+	struct jw w = { buf, 0, cap, cap == 0 };
+	char num[48];
+
+	if (cap)
+		buf[0] = '\0';
+	jw_slots(&w, st);
+	jw_lit(&w, ",\"last_intent\":");
+	jw_str_or_null(&w, st->last_intent);
+	jw_lit(&w, ",\"pending\":");
+	jw_str_or_null(&w, st->pending);
+	snprintf(num, sizeof num, ",\"asked\":%u,\"pending_age\":%u}",
+	    st->asked, st->pending_age);
+	jw_lit(&w, num);
+	return w.full ? 0 : w.n;
+}

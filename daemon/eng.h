@@ -94,6 +94,13 @@ const struct eng_stats *eng_stats(const struct eng *e);
  * suggestions, corrections, sources and, for hierarchy, ladder. */
 json_t *eng_reply_json(const struct eng_reply *r);
 json_t *eng_state_to_json(const struct eng_state *st);
+/* The same as JSON text, without building jansson objects (the daemon's hot
+ * path): eng_reply_write() writes the members only ("kind":...,...), to be
+ * wrapped in an object with the caller's own fields; eng_state_write() a
+ * whole object.  Return the length written (NUL-terminated), or 0 when cap
+ * is too small. */
+size_t eng_reply_write(const struct eng_reply *r, char *buf, size_t cap);
+size_t eng_state_write(const struct eng_state *st, char *buf, size_t cap);
 int eng_state_from_json(struct eng_state *st, const json_t *j);
 
 const char *eng_kind_name(enum eng_kind k);
