@@ -11,7 +11,7 @@ const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { SLATED, Client, startSlated, tmpdir, newId, httpGet, integrity, sleep, waitFor } = require('./helpers');
+const { SLATED, Client, startSlated, tmpdir, newId, httpGet, integrity, waitFor, SLOW } = require('./helpers');
 
 const SCALE = Number(process.env.SLATE_TEST_SCALE || 1);
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -57,7 +57,7 @@ test('kill -9 with many sessions talking: integrity_check passes, every reply re
   };
   const talking = clients.map(talk);
   const want = Math.round(600 * SCALE);
-  await waitFor(() => clients.reduce((a, c) => a + c.received.length, 0) >= want, 60000, 'replies before the kill');
+  await waitFor(() => clients.reduce((a, c) => a + c.received.length, 0) >= want, 60000 * SLOW, 'replies before the kill');
   s.proc.kill('SIGKILL');
   await s.exit;
   stop = true;

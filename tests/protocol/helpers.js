@@ -12,6 +12,15 @@ const WebSocket = require('ws');
 const ROOT = process.env.SLATE_ROOT || path.resolve(__dirname, '..', '..');
 const SLATED = process.env.SLATED || path.join(ROOT, 'build', 'slated');
 const SLATE = process.env.SLATE || path.join(path.dirname(SLATED), 'slate');
+// SLATED_VALGRIND=<dir>: every slated started here runs under valgrind
+// memcheck, logging to <dir>/slated.<pid>.log, and stop() fails on any
+// error or leak it reports (tests/valgrind.sh).  Everything is slower then:
+// SLOW scales the time limits of the tests.
+const VALGRIND = process.env.SLATED_VALGRIND || '';
+const SLOW = VALGRIND ? 20 : 1;
+const VALGRIND_ARGS = ['valgrind', '--tool=memcheck', '--leak-check=full', '--show-leak-kinds=definite,indirect',
+  '--errors-for-leak-kinds=definite,indirect', '--error-exitcode=99', '--num-callers=30',
+  `--suppressions=${path.join(__dirname, '..', 'valgrind.supp')}`, `--log-file=${VALGRIND}/slated.%p.log`];
 
 function tmpdir() {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'slated-test-'));
@@ -48,8 +57,9 @@ async function startSlated(opts = {}) {
   const db = opts.db === false ? path.join(opts.cwd || ROOT, 'slate.db') : path.join(dir, 'slate.db');
   const args = ['--port', String(port), ...(opts.db === false ? [] : ['--db', db]), ...(opts.args || [])];
   const env = opts.env ? { ...process.env, ...opts.env } : process.env;
-  const proc = spawn(opts.wrap ? opts.wrap[0] : SLATED, [...(opts.wrap ? [...opts.wrap.slice(1), SLATED] : []), ...args],
-    { cwd: opts.cwd || ROOT, stdio: ['ignore', 'ignore', 'pipe'], env });
+  // opts.wrap: a command that execs slated, e.g. ['prlimit', '--fsize=N', '--']
+  const cmd = [...(opts.wrap || []), ...(VALGRIND ? VALGRIND_ARGS : []), SLATED, ...args];
+  const proc = spawn(cmd[0], cmd.slice(1), { cwd: opts.cwd || ROOT, stdio: ['ignore', 'ignore', 'pipe'], env });
   const s = {
     port, dir, db, proc, log: '', exited: null,
     url: `ws://127.0.0.1:${port}/chat`,
@@ -58,22 +68,36 @@ async function startSlated(opts = {}) {
   proc.stderr.setEncoding('utf8');
   proc.stderr.on('data', (d) => { s.log += d; if (process.env.SLATED_LOG) process.stderr.write(d); });
   s.exit = new Promise((resolve) => proc.on('exit', (code, signal) => { s.exited = { code, signal }; resolve(s.exited); }));
-  await waitFor(() => s.log.includes('listening on') || s.exited, 10000, () => `slated start\n${s.log}`);
+  await waitFor(() => s.log.includes('listening on') || s.exited, 10000 * SLOW, () => `slated start\n${s.log}`);
   if (s.exited) throw new Error(`slated exited ${JSON.stringify(s.exited)}\n${s.log}`);
-  s.waitLog = (re, ms = 10000) => waitFor(() => re.test(s.log), ms, () => `log ${re}\n${s.log}`);
+  s.waitLog = (re, ms = 10000) => waitFor(() => re.test(s.log), ms * SLOW, () => `log ${re}\n${s.log}`);
   // SIGTERM; resolves with {code, signal, ms}
   s.stop = async (sig = 'SIGTERM') => {
     if (s.exited) return s.exited;
     const t0 = Date.now();
     proc.kill(sig);
     const r = await s.exit;
+    const ms = Date.now() - t0;
     // a sanitizer build (cmake -DSLATE_SANITIZE=ON) reports on stderr
     if (/ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:/.test(s.log)) {
       throw new Error(`sanitizer report from slated:\n${s.log}`);
     }
-    return { ...r, ms: Date.now() - t0 };
+    valgrindCheck(s);
+    return { ...r, ms };
   };
   return s;
+}
+
+// Under valgrind: the report of a slated that exited must say 0 errors
+// (leaks count as errors).  A slated killed with SIGKILL leaves no report.
+function valgrindCheck(s) {
+  if (!VALGRIND || s.exited.signal === 'SIGKILL') return;
+  const file = path.join(VALGRIND, `slated.${s.proc.pid}.log`);
+  const report = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  if (!/ERROR SUMMARY: 0 errors/.test(report)) {
+    throw new Error(`valgrind report from slated (${file}):\n${report}\n${s.log}`);
+  }
+  s.valgrind = report;
 }
 
 // A WebSocket client whose messages are read with await next().
@@ -115,7 +139,7 @@ class Client {
 
   send(obj) { this.ws.send(typeof obj === 'string' ? obj : JSON.stringify(obj)); }
 
-  next(ms = 5000) {
+  next(ms = 5000 * SLOW) {
     if (this.queue.length) return Promise.resolve(this.queue.shift());
     if (this.closeInfo) return Promise.reject(new Error(`closed ${this.closeInfo.code}`));
     return new Promise((resolve, reject) => {
@@ -213,4 +237,4 @@ function metric(text, series) {
   return undefined;
 }
 
-module.exports = { ROOT, SLATED, SLATE, Client, startSlated, tmpdir, freePort, sleep, waitFor, newId, httpGet, rawGet, metric, integrity, query, procStats };
+module.exports = { ROOT, SLATED, SLATE, VALGRIND, SLOW, Client, startSlated, tmpdir, freePort, sleep, waitFor, newId, httpGet, rawGet, metric, integrity, query, procStats };

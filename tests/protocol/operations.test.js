@@ -11,7 +11,7 @@ const assert = require('node:assert/strict');
 const { execFileSync, spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, SLATED, SLATE, Client, startSlated, tmpdir, newId, httpGet, waitFor } = require('./helpers');
+const { ROOT, SLATED, SLATE, Client, startSlated, tmpdir, newId, httpGet, waitFor, SLOW } = require('./helpers');
 
 test('--help documents every flag, and docs/operations.md does too', () => {
   const out = execFileSync(SLATED, ['--help'], { encoding: 'utf8' });
@@ -150,14 +150,14 @@ test('a database locked by someone else: answered without storage after the busy
     await new Promise((r) => setTimeout(r, 300));
     const h0 = Date.now();
     const during = JSON.parse((await httpGet(`${s.base}/healthz`)).body);
-    assert.ok(Date.now() - h0 < 500, 'healthz answered while the store waits');
+    assert.ok(Date.now() - h0 < 500 * SLOW, 'healthz answered while the store waits');
     assert.equal(during.storage.queued, 1);
     const other = await Client.connect(s.url);
     other.send({ type: 'reset' });
     assert.equal((await other.next()).type, 'reset', 'another client is served meanwhile');
     // the store gives up after its busy timeout: the reply goes out anyway,
     // marked as not stored
-    const r0 = await c.next(10000);
+    const r0 = await c.next(10000 * SLOW);
     assert.equal(r0.type, 'reply', JSON.stringify(r0));
     assert.equal(r0.re, id);
     assert.equal(r0.stored, false);
@@ -192,7 +192,7 @@ test('SIGINT stops like SIGTERM: 1001 to clients, exit 0', async () => {
   await c.hello(null);
   const r = await s.stop('SIGINT');
   assert.equal(r.code, 0);
-  assert.ok(r.ms < 2000);
+  assert.ok(r.ms < 2000 * SLOW);
   const cl = await c.closed;
   assert.equal(cl.code, 1001);
   assert.equal(cl.reason, 'server shutting down');

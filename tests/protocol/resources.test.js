@@ -12,7 +12,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { ROOT, Client, startSlated, tmpdir, newId, httpGet, metric, procStats, sleep } = require('./helpers');
+const { ROOT, Client, startSlated, tmpdir, newId, httpGet, metric, procStats, sleep, SLOW, VALGRIND } = require('./helpers');
 
 const SCALE = Number(process.env.SLATE_TEST_SCALE || 1);
 let s;
@@ -49,7 +49,9 @@ test('10,000 connect/disconnect cycles: descriptors and memory come back to thei
   await sleep(300);
   const end = procStats(pid);
   assert.equal(end.fds, base.fds, `descriptors ${base.fds} -> ${end.fds}`);
-  assert.ok(end.rss - base.rss < 1024, `resident memory ${base.rss} kB -> ${end.rss} kB`);
+  // (under valgrind its own bookkeeping is resident too: valgrind checks
+  // the heap itself there)
+  if (!VALGRIND) assert.ok(end.rss - base.rss < 1024, `resident memory ${base.rss} kB -> ${end.rss} kB`);
   const m = await metrics();
   assert.equal(metric(m, 'slated_connections_open'), 0);
   assert.ok(metric(m, 'slated_connections_total') >= n);
@@ -68,14 +70,16 @@ test('a client that sends without reading cannot make slated buffer without boun
   const n = Math.round(20000 * SCALE);
   const q = JSON.stringify({ type: 'ask', id: 'x', text: 'what does an executive producer do and how is that different from a producer?' });
   for (let i = 0; i < n; i++) c.ws.send(q.replace('"x"', `"s${i}"`));
-  await sleep(2000);
+  await sleep(2000 * Math.min(SLOW, 5));
   const m1 = await metrics();
   const asked = metric(m1, 'slated_messages_total{type="ask"}') - metric(m0, 'slated_messages_total{type="ask"}');
   const grew = procStats(pid).rss - base;
   // slated stopped reading once the socket's buffers were full: most of
-  // the questions are still in TCP, not in slated's memory
-  assert.ok(asked < n, `${asked} of ${n} questions read`);
-  assert.ok(grew < 4096, `resident memory grew by ${grew} kB`);
+  // the questions are still in TCP, not in slated's memory (scaled down
+  // for valgrind, they all fit in the buffers: the memory check is
+  // valgrind's own there)
+  if (!VALGRIND) assert.ok(asked < n, `${asked} of ${n} questions read`);
+  if (!VALGRIND) assert.ok(grew < 4096, `resident memory grew by ${grew} kB`);
   // everyone else is served meanwhile
   const other = await Client.connect(s.url);
   assert.equal((await other.ask('what does a producer do?', newId())).type, 'reply');
@@ -83,7 +87,7 @@ test('a client that sends without reading cannot make slated buffer without boun
   assert.equal(JSON.parse((await httpGet(`${s.base}/healthz`)).body).status, 'ok');
   // reading again, the answers come, in order
   c.ws._socket.resume();
-  for (let i = 0; i < Math.min(n, 200); i++) assert.equal((await c.next(10000)).re, `s${i}`);
+  for (let i = 0; i < Math.min(n, 200); i++) assert.equal((await c.next(10000 * SLOW)).re, `s${i}`);
   c.ws.terminate();
   console.log(`# slow reader: ${asked} of ${n} questions read while it did not read, rss +${grew} kB`);
 });
@@ -94,7 +98,7 @@ test('1,000 messages at once, under a generous rate limit: each answered once, i
   const n = Math.round(1000 * SCALE);
   for (let i = 0; i < n; i++) c.send({ type: 'ask', id: `p${i}`, text: i % 2 ? 'thanks' : 'what does a line producer do?' });
   for (let i = 0; i < n; i++) {
-    const r = await c.next(10000);
+    const r = await c.next(10000 * SLOW);
     assert.equal(r.type, 'reply');
     assert.equal(r.re, `p${i}`);
     assert.equal(r.session, w.session);
@@ -117,7 +121,7 @@ test('a pattern that backtracks without end hits the PCRE2 limit: a normal fallb
     const c = await Client.connect(r.url);
     const t0 = Date.now();
     const a = await c.ask('a'.repeat(400) + 'c', newId());
-    assert.ok(Date.now() - t0 < 1000, `answered in ${Date.now() - t0} ms`);
+    assert.ok(Date.now() - t0 < 1000 * SLOW, `answered in ${Date.now() - t0} ms`);
     assert.equal(a.type, 'reply');
     assert.equal(a.kind, 'fallback');
     const hits = metric((await httpGet(`${r.base}/metrics`)).body, 'slated_regex_limit_hits_total');
