@@ -6,7 +6,8 @@
 set -euo pipefail
 need=()
 for p in build-essential cmake pkg-config libwebsockets-dev libjansson-dev \
-	libpcre2-dev libsqlite3-dev sqlite3 chromium clang libclang-rt-14-dev; do
+	libpcre2-dev libsqlite3-dev sqlite3 chromium clang libclang-rt-14-dev \
+	valgrind; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 		need+=("$p")
 done

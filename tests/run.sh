@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: unit, knowledge checks, conversations, protocol and browser
 # tests, all under AddressSanitizer and UndefinedBehaviorSanitizer with
-# warnings as errors.  Run from anywhere inside the checkout.
+# warnings as errors; the fuzz targets briefly; the protocol tests again
+# under valgrind memcheck.  Run from anywhere inside the checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tests/deps.sh
@@ -30,3 +31,7 @@ if command -v clang >/dev/null; then
 else
 	echo "clang not found: fuzz targets skipped" >&2
 fi
+
+# valgrind memcheck over the protocol tests, in a build of its own without
+# sanitizers: no errors and no leaks in any slated (tests/valgrind.sh).
+bash tests/valgrind.sh
