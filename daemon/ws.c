@@ -7,7 +7,9 @@
  * that sends faster than we answer.  Questions are answered by the engine
  * right away (it is fast and bounded), but the answer is written to the
  * socket only when the store thread reports the turn committed: whatever a
- * client has received can be found again after a crash. */
+ * client has received can be found again after a crash.  The protocol
+ * itself (a message in, its answer out) is proto.c; this file is the
+ * socket side: framing, limits, flow control, closes, the event loop. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
