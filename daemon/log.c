@@ -16,6 +16,12 @@ log_set_level(enum log_level lvl)
 }
 
 int
+log_on(enum log_level lvl)
+{
+	return lvl <= log_level;
+}
+
+int
 log_level_parse(const char *s)
 {
 	for (int i = 0; i < 4; i++)

@@ -8,6 +8,8 @@
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 void log_set_level(enum log_level lvl);
+/* Whether a line at lvl would be written: guard costly arguments. */
+int log_on(enum log_level lvl);
 /* Parse "error", "warn", "info" or "debug"; -1 for anything else. */
 int log_level_parse(const char *s);
 /* Emit one line; newlines in fmt's result are the caller's bug, but they are

@@ -38,6 +38,100 @@ xstrdup(const char *s)
 	return memcpy(xmalloc(n), s, n);
 }
 
+/* Append s as a JSON string (quoted, with ", \\ and control characters
+ * escaped; UTF-8 as is, as jansson writes it) to buf at *o.  The caller has
+ * made room: 6 bytes per input byte and 2 more. */
+static void
+proto_jstr(char *buf, size_t *o, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = *o;
+
+	buf[n++] = '"';
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\') {
+			buf[n++] = '\\';
+			buf[n++] = (char)ch;
+		} else if (ch < 0x20) {
+			memcpy(buf + n, "\\u00", 4);
+			buf[n + 4] = hex[ch >> 4];
+			buf[n + 5] = hex[ch & 15];
+			n += 6;
+		} else {
+			buf[n++] = (char)ch;
+		}
+	}
+	buf[n++] = '"';
+	*o = n;
+}
+
+/* Scratch for the hot path's JSON text (event loop thread only); grows
+ * when a reply does not fit. */
+static char *proto_buf;
+static size_t proto_cap = 16384;
+
+/* The reply to a question as JSON text, malloc'd:
+ * {"type":"reply","re":...,"session":...,<the engine's members>}, written
+ * directly, without building jansson objects (docs/performance.md). */
+static char *
+proto_reply_text(const char *re, const char *token,
+    const struct eng_reply *r)
+{
+	size_t o, n;
+
+	for (;;) {
+		size_t head = 48 + 6 * (strlen(re) + strlen(token));
+
+		if (proto_buf == NULL || proto_cap < head + 4096) {
+			free(proto_buf);
+			if (proto_cap < head + 4096)
+				proto_cap = head + 4096;
+			proto_buf = xmalloc(proto_cap);
+		}
+		static const char h1[] = "{\"type\":\"reply\",\"re\":";
+		static const char h2[] = ",\"session\":";
+
+		memcpy(proto_buf, h1, sizeof h1 - 1);
+		o = sizeof h1 - 1;
+		proto_jstr(proto_buf, &o, re);
+		memcpy(proto_buf + o, h2, sizeof h2 - 1);
+		o += sizeof h2 - 1;
+		proto_jstr(proto_buf, &o, token);
+		proto_buf[o++] = ',';
+		n = eng_reply_write(r, proto_buf + o, proto_cap - o - 1);
+		if (n > 0)
+			break;
+		proto_cap *= 4;
+		free(proto_buf);
+		proto_buf = NULL;
+	}
+	o += n;
+	proto_buf[o++] = '}';
+	proto_buf[o] = '\0';
+	return xstrdup(proto_buf);
+}
+
+/* A session's slots as JSON text, malloc'd. */
+static char *
+proto_state_text(const struct eng_state *st)
+{
+	char stack[4096], *buf;
+	size_t cap = 16384, n;
+
+	if (eng_state_write(st, stack, sizeof stack) > 0)
+		return xstrdup(stack);
+	for (;;) {
+		buf = xmalloc(cap);
+		n = eng_state_write(st, buf, cap);
+		if (n > 0)
+			return buf;
+		free(buf);
+		cap *= 4;
+	}
+}
+
 void
 proto_init(struct proto_conn *c, const struct proto_io *io, uint64_t serial,
     const char *peer)
@@ -150,7 +244,6 @@ static void
 proto_start_session(struct proto_conn *c, const char *re)
 {
 	struct store_job *j;
-	json_t *sj;
 
 	if (proto_new_token(c) != 0) {
 		proto_error(c, re, "storage", "The server cannot start a "
@@ -160,9 +253,7 @@ proto_start_session(struct proto_conn *c, const char *re)
 	j = store_job_new(STORE_CREATE);
 	if (re)
 		snprintf(j->id, sizeof j->id, "%s", re);
-	sj = eng_state_to_json(&c->st);
-	j->slots = sj ? json_dumps(sj, JSON_COMPACT) : NULL;
-	json_decref(sj);
+	j->slots = proto_state_text(&c->st);
 	proto_submit(c, j, NULL);
 }
 
@@ -220,7 +311,7 @@ blank(const char *s, size_t n)
 static void
 proto_ask(struct proto_conn *c, json_t *msg, const char *re)
 {
-	json_t *jt = json_object_get(msg, "text"), *rj, *out;
+	json_t *jt = json_object_get(msg, "text");
 	struct eng_reply *r;
 	struct store_job *j;
 	const char *text;
@@ -265,30 +356,16 @@ proto_ask(struct proto_conn *c, json_t *msg, const char *re)
 	eng_ask(srv.eng, &c->next_st, text, len, r);
 	c->ask_kind = r->kind;
 	c->ask_intent = r->intent;
-	rj = eng_reply_json(r);
-	out = json_pack("{s:s,s:s,s:s}", "type", "reply", "re", re, "session",
-	    c->token);
-	if (out && rj)
-		json_object_update(out, rj);
-	json_decref(rj);
 
+	/* The stored turn keeps the reply, whose "text" is the bot's: the
+	 * history reads it from there (store.c), so it is not stored twice. */
 	j = store_job_new(STORE_TURN);
 	snprintf(j->id, sizeof j->id, "%s", re);
 	j->user_text = xstrdup(text);
-	j->bot_text = xstrdup(r->text);
-	j->reply = out ? json_dumps(out, JSON_COMPACT) : NULL;
-	rj = eng_state_to_json(&c->next_st);
-	j->slots = rj ? json_dumps(rj, JSON_COMPACT) : NULL;
-	json_decref(rj);
+	j->reply = proto_reply_text(re, c->token, r);
+	j->slots = proto_state_text(&c->next_st);
 	j->fallback = r->kind == ENG_FALLBACK;
-	json_decref(out);
 	free(r);
-	if (j->reply == NULL) {
-		store_job_free(j);
-		proto_error(c, re, "storage", "The answer could not be "
-		    "prepared. Please ask again.");
-		return;
-	}
 	proto_submit(c, j, NULL);
 }
 
@@ -296,7 +373,6 @@ static void
 proto_reset(struct proto_conn *c, const char *re)
 {
 	struct store_job *j;
-	json_t *sj;
 
 	eng_state_init(&c->next_st);
 	if (c->token[0] == '\0') {
@@ -309,9 +385,7 @@ proto_reset(struct proto_conn *c, const char *re)
 	j = store_job_new(STORE_RESET);
 	if (re)
 		snprintf(j->id, sizeof j->id, "%s", re);
-	sj = eng_state_to_json(&c->next_st);
-	j->slots = sj ? json_dumps(sj, JSON_COMPACT) : NULL;
-	json_decref(sj);
+	j->slots = proto_state_text(&c->next_st);
 	proto_submit(c, j, NULL);
 }
 
@@ -428,11 +502,13 @@ proto_turn(struct proto_conn *c, struct store_job *j)
 	c->st = c->next_st;
 	met_reply(eng_kind_name(c->ask_kind), c->ask_intent,
 	    srv_now() - j->t0);
-	log_debug("conn %llu: reply re=%s kind=%s intent=%s %.2f ms%s",
-	    (unsigned long long)c->serial,
-	    log_esc(eid, sizeof eid, j->id, strlen(j->id)),
-	    eng_kind_name(c->ask_kind), c->ask_intent ? c->ask_intent : "none",
-	    (srv_now() - j->t0) * 1e3, j->rc ? " (not stored)" : "");
+	if (log_on(LOG_DEBUG))
+		log_debug("conn %llu: reply re=%s kind=%s intent=%s %.2f ms%s",
+		    (unsigned long long)c->serial,
+		    log_esc(eid, sizeof eid, j->id, strlen(j->id)),
+		    eng_kind_name(c->ask_kind),
+		    c->ask_intent ? c->ask_intent : "none",
+		    (srv_now() - j->t0) * 1e3, j->rc ? " (not stored)" : "");
 	if (c->ask_kind == ENG_FALLBACK)
 		log_info("conn %llu: fallback%s %s",
 		    (unsigned long long)c->serial, j->rc ? " (not stored)" :

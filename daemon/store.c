@@ -15,9 +15,18 @@
  * a message after a reconnect must still get the same reply and not a
  * second answer: the thread remembers the last few replies in memory. */
 #define STORE_RING 256
+/* sessions.seen is for the retention purge, counted in days: a turn
+ * updates it only when it is this much older (one write less per turn). */
+#define STORE_SEEN_MS 60000
+/* The session count for /metrics is kept from each job's changes and
+ * recounted this often, for changes made by other processes (slate). */
+#define STORE_RECOUNT_S 60
+/* How long the writer waits for more turns to commit together, when the
+ * last commit held more than one (so there is load to wait for). */
+#define STORE_COALESCE_US 250
 
 enum {
-	Q_CREATE, Q_LOOKUP, Q_UPSERT, Q_TURN, Q_UNANS, Q_LOAD, Q_HIST, Q_RESET,
+	Q_CREATE, Q_LOOKUP, Q_UPSERT, Q_SLOTS, Q_SEEN, Q_TURN, Q_UNANS, Q_LOAD, Q_HIST, Q_RESET,
 	Q_FORGET, Q_UNLINK, Q_PURGE, Q_PURGE_UNANS, Q_COUNT, Q_N
 };
 
@@ -28,6 +37,11 @@ static const char *const store_sql[Q_N] = {
 	[Q_UPSERT] = "INSERT INTO sessions (token, created, seen, slots) "
 		     "VALUES (?1, ?2, ?2, ?3) ON CONFLICT (token) DO UPDATE "
 		     "SET seen = excluded.seen, slots = excluded.slots",
+	/* a turn's session: slots always, seen at most once a minute, so
+	 * that the (seen) index is not rewritten on every question */
+	[Q_SLOTS] = "UPDATE sessions SET slots = ?2 WHERE token = ?1 "
+		    "RETURNING seen",
+	[Q_SEEN] = "UPDATE sessions SET seen = ?2 WHERE token = ?1",
 	[Q_TURN] = "INSERT INTO turns (session, id, ts, user_text, bot_text, "
 		   "reply) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[Q_UNANS] = "INSERT INTO unanswered (ts, session, text) "
@@ -62,8 +76,9 @@ static const char store_schema[] =
     "  bot_text TEXT,"
     "  reply TEXT NOT NULL,"
     "  UNIQUE (session, id));"
-    /* (session) indexes (session, rowid): history in order, cascades */
-    "CREATE INDEX IF NOT EXISTS turns_session ON turns (session);"
+    /* UNIQUE (session, id) serves history and cascades: a second index
+     * on (session) only cost a page write per turn */
+    "DROP INDEX IF EXISTS turns_session;"
     "CREATE TABLE IF NOT EXISTS unanswered ("
     "  ts INTEGER NOT NULL,"
     "  session TEXT,"
@@ -94,6 +109,9 @@ struct store {
 	long sessions;
 	char state[200];
 	/* thread only */
+	long counted;                   /* sessions, -1 unknown */
+	time_t counted_at;
+	int last_batch;                 /* jobs in the last batch */
 	struct store_ring ring[STORE_RING];
 	int ring_next;
 };
@@ -225,7 +243,13 @@ store_history(struct store *s, const char *token)
 		const char *bt = (const char *)sqlite3_column_text(st, 3);
 		const char *rp = (const char *)sqlite3_column_text(st, 4);
 		json_t *reply = rp ? json_loads(rp, 0, NULL) : NULL;
-		json_t *bot = json_pack("{s:s,s:s,s:I,s:s}", "from", "bot",
+		json_t *bot;
+
+		/* Turns stored since issue 6 keep the bot's text only in
+		 * their reply; older ones have bot_text too. */
+		if (bt == NULL)
+			bt = json_string_value(json_object_get(reply, "text"));
+		bot = json_pack("{s:s,s:s,s:I,s:s}", "from", "bot",
 		    "text", bt ? bt : "", "ts", ts, "re", id ? id : "");
 
 		/* what a client needs to redraw a bot turn as it was */
@@ -301,6 +325,8 @@ store_do_turn(struct store *s, struct store_job *j)
 {
 	sqlite3_stmt *st;
 	const char *prev = NULL;
+	int64_t seen = 0;
+	int rc, exists = 0;
 
 	if (s->o.transcripts) {
 		st = s->q[Q_LOOKUP];
@@ -323,12 +349,34 @@ store_do_turn(struct store *s, struct store_job *j)
 	}
 	if (j->found)
 		return 0;
-	st = s->q[Q_UPSERT];
+	st = s->q[Q_SLOTS];
 	sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, j->ts);
-	bind_text(st, 3, j->slots ? j->slots : "{}");
-	if (store_step_done(st))
+	bind_text(st, 2, j->slots ? j->slots : "{}");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		seen = sqlite3_column_int64(st, 0);
+		rc = sqlite3_step(st);
+		exists = 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
 		return store_fail(s, j, "session");
+	if (!exists) {
+		/* its CREATE failed, or it was purged meanwhile */
+		st = s->q[Q_UPSERT];
+		sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, j->ts);
+		bind_text(st, 3, j->slots ? j->slots : "{}");
+		if (store_step_done(st))
+			return store_fail(s, j, "session");
+		j->dsessions = 1;
+	} else if (j->ts - seen >= STORE_SEEN_MS) {
+		st = s->q[Q_SEEN];
+		sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, j->ts);
+		if (store_step_done(st))
+			return store_fail(s, j, "session");
+	}
 	if (s->o.transcripts) {
 		st = s->q[Q_TURN];
 		sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
@@ -371,7 +419,10 @@ store_do(struct store *s, struct store_job *j)
 		sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 2, j->ts);
 		bind_text(st, 3, j->slots ? j->slots : "{}");
-		return store_step_done(st) ? store_fail(s, j, "create") : 0;
+		if (store_step_done(st))
+			return store_fail(s, j, "create");
+		j->dsessions = sqlite3_changes(s->db);
+		return 0;
 	case STORE_LOAD:
 		return store_do_load(s, j);
 	case STORE_TURN:
@@ -394,6 +445,7 @@ store_do(struct store *s, struct store_job *j)
 		if (store_step_done(st))
 			return store_fail(s, j, "forget");
 		j->found = sqlite3_changes(s->db) > 0;
+		j->dsessions = -j->found;
 		st = s->q[Q_UNLINK];
 		sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
 		return store_step_done(st) ? store_fail(s, j, "forget") : 0;
@@ -405,6 +457,7 @@ store_do(struct store *s, struct store_job *j)
 		if (store_step_done(st))
 			return store_fail(s, j, "purge");
 		j->found = sqlite3_changes(s->db);
+		j->dsessions = -j->found;
 		st = s->q[Q_PURGE_UNANS];
 		sqlite3_bind_int64(st, 1, cut);
 		return store_step_done(st) ? store_fail(s, j, "purge") : 0;
@@ -438,9 +491,11 @@ store_batch(struct store *s, struct store_job *batch)
 			continue;
 		}
 		store_exec(s, "SAVEPOINT job");
+		j->dsessions = 0;
 		if (store_do(s, j) == 0) {
 			store_exec(s, "RELEASE job");
 		} else {
+			j->dsessions = 0;
 			store_exec(s, "ROLLBACK TO job");
 			store_exec(s, "RELEASE job");
 			snprintf(failed, sizeof failed, "%s", j->err);
@@ -454,14 +509,26 @@ store_batch(struct store *s, struct store_job *batch)
 			json_decref(j->result);
 			j->result = NULL;
 			j->found = 0;
+			j->dsessions = 0;
 		}
 		store_exec(s, "ROLLBACK");
 	}
-	long n = -1;
-	sqlite3_stmt *st = s->q[Q_COUNT];
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	/* no count(*) per batch: it reads the whole table */
+	long n = s->counted;
+	time_t now = time(NULL);
+
+	for (struct store_job *j = batch; j; j = j->next)
+		n += j->dsessions;
+	if (n < 0 || now - s->counted_at >= STORE_RECOUNT_S) {
+		sqlite3_stmt *st = s->q[Q_COUNT];
+
+		n = -1;
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		s->counted_at = now;
+	}
+	s->counted = n;
 
 	pthread_mutex_lock(&s->mu);
 	s->sessions = n;
@@ -483,6 +550,16 @@ store_main(void *arg)
 		pthread_mutex_lock(&s->mu);
 		while (s->todo == NULL && !s->closing)
 			pthread_cond_wait(&s->cv, &s->mu);
+		if (s->last_batch > 1 && !s->closing) {
+			/* Under load, wait a moment for more turns to share
+			 * the commit: every commit writes the pages it
+			 * touched again, however few rows changed. */
+			struct timespec ts = { 0, STORE_COALESCE_US * 1000 };
+
+			pthread_mutex_unlock(&s->mu);
+			nanosleep(&ts, NULL);
+			pthread_mutex_lock(&s->mu);
+		}
 		batch = s->todo;
 		s->todo = NULL;
 		s->todo_tail = &s->todo;
@@ -490,8 +567,9 @@ store_main(void *arg)
 		if (batch == NULL)
 			break;          /* closing and nothing left */
 		store_batch(s, batch);
+		s->last_batch = 1;
 		for (last = batch; last->next; last = last->next)
-			;
+			s->last_batch++;
 		pthread_mutex_lock(&s->mu);
 		*s->done_tail = batch;
 		s->done_tail = &last->next;
@@ -585,6 +663,8 @@ store_open(const char *path, const struct store_opts *o,
 	if (sqlite3_step(s->q[Q_COUNT]) == SQLITE_ROW)
 		s->sessions = sqlite3_column_int64(s->q[Q_COUNT], 0);
 	sqlite3_reset(s->q[Q_COUNT]);
+	s->counted = s->sessions;
+	s->counted_at = time(NULL);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	sigfillset(&all);

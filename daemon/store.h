@@ -29,7 +29,9 @@ struct store_job {
 	uint64_t conn;                      /* who asked; 0 for nobody */
 	char token[STORE_TOKEN_LEN + 1];
 	char id[STORE_ID_MAX];
-	char *user_text, *bot_text;         /* TURN, malloc'd */
+	char *user_text, *bot_text;         /* TURN, malloc'd; bot_text is
+					       not stored when a reply is
+					       (the reply holds the text) */
 	char *reply;                        /* TURN: the whole reply message */
 	char *slots;                        /* CREATE, TURN, RESET: eng_state
 					       JSON */
@@ -39,6 +41,7 @@ struct store_job {
 	/* filled in by the store thread */
 	int rc;                             /* 0 done, -1 failed (err) */
 	int found;                          /* LOAD: exists; TURN: a repeat */
+	long dsessions;                     /* sessions added (-removed) */
 	json_t *result;                     /* LOAD: {slots, history};
 					       TURN repeat: the stored reply */
 	char err[160];
