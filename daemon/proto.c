@@ -412,8 +412,11 @@ proto_forget(struct proto_conn *c, const char *re)
 static int
 proto_rate_ok(struct proto_conn *c)
 {
-	double now = srv_now();
+	double now;
 
+	if (srv.cfg->rate == 0)
+		return 1;               /* --rate 0: no limit */
+	now = srv_now();
 	c->tokens += (now - c->refilled) * srv.cfg->rate / 60.0;
 	c->refilled = now;
 	if (c->tokens > srv.cfg->burst)

@@ -34,9 +34,13 @@
 #define WS_PURGE_SECS 3600
 #define WS_GRACE_SECS 1.5           /* SIGTERM to exit, at most */
 
+struct ws_addr;
+
 struct conn {
 	struct proto_conn p;        /* first: proto's callbacks cast back */
-	struct conn *next;
+	struct conn *next, **pprev; /* srv.list */
+	struct conn *hnext;         /* ws_conns[serial % WS_BUCKETS] */
+	struct ws_addr *addr;       /* its address's counters */
 	struct lws *wsi;            /* NULL until ESTABLISHED: see CLOSED */
 	char *rx;                   /* the message being received */
 	size_t rx_len, rx_cap;
@@ -47,6 +51,20 @@ struct conn {
 };
 
 static int ws_store_failing;        /* the last store job failed */
+
+/* Connections by serial, for store jobs coming back, and connections by
+ * address, for the per-address limits: hash tables, so that neither a job
+ * nor an accept costs a walk over every open connection. */
+#define WS_BUCKETS 4096
+static struct conn *ws_conns[WS_BUCKETS];
+
+struct ws_addr {
+	struct ws_addr *next;
+	int tcp;                    /* TCP connections in ws_tcp[] */
+	int ws;                     /* established WebSocket connections */
+	char ip[64];
+};
+static struct ws_addr *ws_addrs[WS_BUCKETS];
 
 static void *
 xmalloc(size_t n)
@@ -63,10 +81,95 @@ xmalloc(size_t n)
 static struct conn *
 conn_find(uint64_t serial)
 {
-	for (struct conn *c = srv.list; c; c = c->next)
+	for (struct conn *c = ws_conns[serial % WS_BUCKETS]; c; c = c->hnext)
 		if (c->p.serial == serial)
 			return c;
 	return NULL;
+}
+
+/* Link an established connection into srv.list and ws_conns. */
+static void
+conn_link(struct conn *c)
+{
+	struct conn **b = &ws_conns[c->p.serial % WS_BUCKETS];
+
+	c->next = srv.list;
+	if (srv.list)
+		srv.list->pprev = &c->next;
+	srv.list = c;
+	c->pprev = &srv.list;
+	c->hnext = *b;
+	*b = c;
+}
+
+static void
+conn_unlink(struct conn *c)
+{
+	*c->pprev = c->next;
+	if (c->next)
+		c->next->pprev = c->pprev;
+	for (struct conn **pp = &ws_conns[c->p.serial % WS_BUCKETS]; *pp;
+	    pp = &(*pp)->hnext)
+		if (*pp == c) {
+			*pp = c->hnext;
+			break;
+		}
+}
+
+static unsigned
+ws_addr_hash(const char *ip)
+{
+	unsigned h = 2166136261u;
+
+	for (; *ip; ip++)
+		h = (h ^ (unsigned char)*ip) * 16777619u;
+	return h % WS_BUCKETS;
+}
+
+/* The counters of address ip; created (zero) when create is set. */
+static struct ws_addr *
+ws_addr_get(const char *ip, int create)
+{
+	struct ws_addr **b = &ws_addrs[ws_addr_hash(ip)], *a;
+
+	for (a = *b; a; a = a->next)
+		if (strcmp(a->ip, ip) == 0)
+			return a;
+	if (!create)
+		return NULL;
+	a = xmalloc(sizeof *a);
+	memset(a, 0, sizeof *a);
+	snprintf(a->ip, sizeof a->ip, "%s", ip);
+	a->next = *b;
+	*b = a;
+	return a;
+}
+
+/* Free a's counters once nothing counts on them. */
+static void
+ws_addr_put(struct ws_addr *a)
+{
+	if (a->tcp > 0 || a->ws > 0)
+		return;
+	for (struct ws_addr **pp = &ws_addrs[ws_addr_hash(a->ip)]; *pp;
+	    pp = &(*pp)->next)
+		if (*pp == a) {
+			*pp = a->next;
+			free(a);
+			return;
+		}
+}
+
+static void
+ws_addr_free_all(void)
+{
+	for (int i = 0; i < WS_BUCKETS; i++)
+		while (ws_addrs[i]) {
+			struct ws_addr *a = ws_addrs[i];
+
+			ws_addrs[i] = a->next;
+			free(a);
+		}
 }
 
 /* Pause input until the answer to the message just received is out. */
@@ -317,10 +420,14 @@ ws_refused(const char *reason, const char *fmt, ...)
 /* TCP connections by descriptor, with their peer: how many connections,
  * HTTP or WebSocket, one address holds.  lws has no per-address limit in
  * Debian's build, and without one a single client could hold every
- * descriptor with half-sent requests (slowloris).  An entry is stale when
- * its descriptor no longer has the same peer: closed, or reused. */
+ * descriptor with half-sent requests (slowloris).  Each address counts its
+ * entries (ws_addr.tcp); an entry is dropped when its connection closes,
+ * when its descriptor is reused, or, when the count reaches the limit, when
+ * the descriptor no longer has the same peer (closed without a callback
+ * we see): only then are the address's entries checked one by one. */
 struct ws_tcp {
 	struct sockaddr_in peer;
+	struct ws_addr *addr;
 	int used;
 };
 static struct ws_tcp *ws_tcp;
@@ -337,14 +444,30 @@ ws_tcp_same(int fd, const struct sockaddr_in *a)
 	    b.sin_port == a->sin_port;
 }
 
+/* The connection on fd is gone (or fd now holds another one). */
+static void
+ws_tcp_drop(int fd)
+{
+	struct ws_addr *a;
+
+	if (fd < 0 || fd >= ws_ntcp || !ws_tcp[fd].used)
+		return;
+	a = ws_tcp[fd].addr;
+	ws_tcp[fd].used = 0;
+	ws_tcp[fd].addr = NULL;
+	a->tcp--;
+	ws_addr_put(a);
+}
+
 /* A new TCP connection on fd: 0 to accept it, -1 to close it now. */
 static int
 ws_tcp_accept(int fd)
 {
 	struct sockaddr_in a;
 	socklen_t n = sizeof a;
-	int same = 0, limit = srv.cfg->max_conns_per_ip * 2;
+	int limit = srv.cfg->max_conns_per_ip * 2;
 	char ip[INET_ADDRSTRLEN];
+	struct ws_addr *ad;
 
 	if (fd < 0 || getpeername(fd, (struct sockaddr *)&a, &n) != 0 ||
 	    a.sin_family != AF_INET)
@@ -359,24 +482,25 @@ ws_tcp_accept(int fd)
 		ws_tcp = t;
 		ws_ntcp = k;
 	}
-	ws_tcp[fd].used = 0;
-	for (int i = 0; i < ws_ntcp && same < limit; i++) {
-		if (!ws_tcp[i].used ||
-		    ws_tcp[i].peer.sin_addr.s_addr != a.sin_addr.s_addr)
-			continue;
-		if (ws_tcp_same(i, &ws_tcp[i].peer))
-			same++;
-		else
-			ws_tcp[i].used = 0;
+	ws_tcp_drop(fd);                /* a reused descriptor */
+	inet_ntop(AF_INET, &a.sin_addr, ip, sizeof ip);
+	ad = ws_addr_get(ip, 1);
+	ws_tcp[fd].peer = a;
+	ws_tcp[fd].addr = ad;
+	ws_tcp[fd].used = 1;
+	ad->tcp++;                      /* this one included: ad stays */
+	if (ad->tcp > limit) {
+		for (int i = 0; i < ws_ntcp; i++)
+			if (i != fd && ws_tcp[i].used && ws_tcp[i].addr == ad &&
+			    !ws_tcp_same(i, &ws_tcp[i].peer))
+				ws_tcp_drop(i);
 	}
-	if (same >= limit) {
-		inet_ntop(AF_INET, &a.sin_addr, ip, sizeof ip);
+	if (ad->tcp > limit) {
 		ws_refused("tcp_per_ip", "refused a connection from %s: %d "
-		    "connections from there", ip, same);
+		    "connections from there", ip, ad->tcp - 1);
+		ws_tcp_drop(fd);
 		return -1;
 	}
-	ws_tcp[fd].peer = a;
-	ws_tcp[fd].used = 1;
 	return 0;
 }
 
@@ -386,7 +510,8 @@ static int
 ws_confirm_upgrade(struct lws *wsi, const char *what)
 {
 	char uri[64], origin[256], peer[64], esc[300];
-	int same = 0;
+	struct ws_addr *ad;
+	int same;
 
 	lws_get_peer_simple(wsi, peer, sizeof peer);
 	if (strcmp(what, "websocket") != 0 ||
@@ -415,8 +540,8 @@ ws_confirm_upgrade(struct lws *wsi, const char *what)
 		return http_refuse(wsi, HTTP_STATUS_SERVICE_UNAVAILABLE,
 		    "too many connections\n");
 	}
-	for (struct conn *c = srv.list; c; c = c->next)
-		same += c->wsi && strcmp(c->p.peer, peer) == 0;
+	ad = ws_addr_get(peer, 0);
+	same = ad ? ad->ws : 0;
 	if (same >= srv.cfg->max_conns_per_ip) {
 		ws_refused("per_ip", "refused upgrade from %s: %d connections "
 		    "from there", peer, same);
@@ -449,8 +574,9 @@ ws_chat(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		lws_get_peer_simple(wsi, peer, sizeof peer);
 		proto_init(&c->p, &conn_io, ++srv.serial, peer);
 		c->wsi = wsi;
-		c->next = srv.list;
-		srv.list = c;
+		conn_link(c);
+		c->addr = ws_addr_get(c->p.peer, 1);
+		c->addr->ws++;
 		srv.conns++;
 		met_conn(1);
 		lws_set_timer_usecs(wsi, (lws_usec_t)srv.cfg->idle_secs *
@@ -565,14 +691,18 @@ ws_chat(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		/* --idle seconds without a message */
 		conn_close_later(c, LWS_CLOSE_STATUS_NORMAL, "idle timeout");
 		break;
+	case LWS_CALLBACK_CLOSED_HTTP:
+		/* a plain HTTP connection: its descriptor is still open */
+		ws_tcp_drop(lws_get_socket_fd(wsi));
+		break;
 	case LWS_CALLBACK_CLOSED:
 		if (c == NULL || c->wsi == NULL)
 			break;          /* refused before ESTABLISHED */
-		for (struct conn **pp = &srv.list; *pp; pp = &(*pp)->next)
-			if (*pp == c) {
-				*pp = c->next;
-				break;
-			}
+		conn_unlink(c);
+		c->addr->ws--;
+		ws_addr_put(c->addr);
+		c->addr = NULL;
+		ws_tcp_drop(lws_get_socket_fd(wsi));
 		srv.conns--;
 		met_conn(0);
 		log_info("conn %llu closed conns=%d",
@@ -595,7 +725,9 @@ ws_chat(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 }
 
 static const struct lws_protocols ws_protocols[] = {
-	{ "slate", ws_chat, sizeof(struct conn), 4096, 0, NULL, WS_CHUNK },
+	/* rx 1024: lws allocates the rx buffer for every connection, idle
+	 * or not (3 KB each saved); a longer message arrives in chunks */
+	{ "slate", ws_chat, sizeof(struct conn), 1024, 0, NULL, WS_CHUNK },
 	{ "api", http_api, sizeof(struct http_req), 0, 0, NULL, 0 },
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
@@ -684,5 +816,6 @@ ws_run(void)
 	free(ws_tcp);
 	ws_tcp = NULL;
 	ws_ntcp = 0;
+	ws_addr_free_all();
 	return n < 0 ? -1 : 0;
 }
