@@ -296,6 +296,9 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	p->ncorr = lex_correct(d->lex, p->t, sizeof p->t, p->corr,
 	    ENG_CORR_MAX);
 	p->len = strlen(p->t);
+	/* PCRE2's JIT may read a little past the subject; keep those bytes
+	 * defined so memory checkers see nothing uninitialised. */
+	memset(p->t + p->len, 0, sizeof p->t - p->len);
 	p->self_role = NO_ROLE;
 	p->self_occ = 0;
 	p->industry = p->capacity = p->intent = -1;
