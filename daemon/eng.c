@@ -261,6 +261,19 @@ eng_state_to_json(const struct eng_state *st)
 	return j;
 }
 
+int
+eng_state_equal(const struct eng_state *a, const struct eng_state *b)
+{
+	return strcmp(a->role, b->role) == 0 &&
+	    strcmp(a->other_role, b->other_role) == 0 &&
+	    strcmp(a->from_role, b->from_role) == 0 &&
+	    strcmp(a->industry, b->industry) == 0 &&
+	    strcmp(a->capacity, b->capacity) == 0 &&
+	    strcmp(a->last_intent, b->last_intent) == 0 &&
+	    strcmp(a->pending, b->pending) == 0 && a->asked == b->asked &&
+	    a->pending_age == b->pending_age;
+}
+
 static int
 get_slot(const json_t *j, const char *key, char *out)
 {

@@ -102,6 +102,8 @@ json_t *eng_state_to_json(const struct eng_state *st);
 size_t eng_reply_write(const struct eng_reply *r, char *buf, size_t cap);
 size_t eng_state_write(const struct eng_state *st, char *buf, size_t cap);
 int eng_state_from_json(struct eng_state *st, const json_t *j);
+/* Same slots and follow-up state (bytes after each string's NUL ignored). */
+int eng_state_equal(const struct eng_state *a, const struct eng_state *b);
 
 const char *eng_kind_name(enum eng_kind k);
 

@@ -8,19 +8,6 @@
 #include <string.h>
 #include "eng.h"
 
-/* Same slots, ignoring bytes after each string's NUL. */
-static int
-same_state(const struct eng_state *a, const struct eng_state *b)
-{
-	return strcmp(a->role, b->role) == 0 &&
-	    strcmp(a->other_role, b->other_role) == 0 &&
-	    strcmp(a->from_role, b->from_role) == 0 &&
-	    strcmp(a->industry, b->industry) == 0 &&
-	    strcmp(a->capacity, b->capacity) == 0 &&
-	    strcmp(a->last_intent, b->last_intent) == 0 &&
-	    strcmp(a->pending, b->pending) == 0 && a->asked == b->asked &&
-	    a->pending_age == b->pending_age;
-}
 #include "t.h"
 
 static struct eng_reply r;
@@ -108,7 +95,7 @@ main(void)
 	/* state survives JSON */
 	j = eng_state_to_json(&st);
 	CHECK(eng_state_from_json(&st2, j) == 0);
-	CHECK(same_state(&st, &st2));
+	CHECK(eng_state_equal(&st, &st2));
 	json_decref(j);
 	j = json_pack("{s:i}", "role", 5);
 	CHECK(eng_state_from_json(&st2, j) == -1);
