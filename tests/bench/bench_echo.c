@@ -7,7 +7,7 @@
  *
  * Copied from ws_run() and ws_protocols[] in daemon/ws.c: the protocol is
  * first (the default for upgrades without a subprotocol) with an rx chunk
- * of 4096 and a tx_packet_size of 16384; ping after 30 s without a pong,
+ * of 1024 and a tx_packet_size of 16384; ping after 30 s without a pong,
  * hang up after 60; timeout_secs 10, keepalive_timeout 5,
  * fd_limit_per_thread = max_conns + 64, pt_serv_buf_size 16 KiB, options
  * VALIDATE_UTF8 | DISABLE_IPV6, no extensions, bound to 127.0.0.1, the
@@ -16,7 +16,7 @@
  * from a complete message until its echo is written, and the message
  * buffer is allocated when a message arrives, not per connection.
  *
- * --rx changes the rx chunk (rx_buffer_size, 4096 as in slated) to see what
+ * --rx changes the rx chunk (rx_buffer_size, 1024 as in slated) to see what
  * it costs per idle connection.  Exits 0 on SIGTERM/SIGINT. */
 #include <signal.h>
 #include <stdio.h>
@@ -115,7 +115,7 @@ echo_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 }
 
 static struct lws_protocols protocols[] = {
-	{ "echo", echo_cb, sizeof(struct echo_conn), 4096, 0, NULL, ECHO_CHUNK },
+	{ "echo", echo_cb, sizeof(struct echo_conn), 1024, 0, NULL, ECHO_CHUNK },
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
 
