@@ -11,7 +11,7 @@ const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { SLATED, Client, startSlated, tmpdir, newId, httpGet, integrity, waitFor, SLOW } = require('./helpers');
+const { ROOT, SLATED, Client, startSlated, tmpdir, newId, httpGet, integrity, waitFor, SLOW } = require('./helpers');
 
 const SCALE = Number(process.env.SLATE_TEST_SCALE || 1);
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -104,8 +104,8 @@ test('kill -9 with many sessions talking: integrity_check passes, every reply re
 });
 
 // Run slated to its exit (it should not get as far as listening).
-function run(args, wrap = [], env) {
-  const r = spawnSync(wrap.length ? wrap[0] : SLATED, [...wrap.slice(1), ...(wrap.length ? [SLATED] : []), '--port', '1', ...args],
+function run(args, wrap = [], env, prog = SLATED) {
+  const r = spawnSync(wrap.length ? wrap[0] : prog, [...wrap.slice(1), ...(wrap.length ? [prog] : []), '--port', '1', ...args],
     { encoding: 'utf8', timeout: 20000, env: env ? { ...process.env, ...env } : process.env });
   return { status: r.status, stderr: r.stderr };
 }
@@ -114,17 +114,29 @@ test('a read-only database at start: a clear message and exit 1', (t) => {
   const dir = tmpdir();
   const db = path.join(dir, 'slate.db');
   let wrap = [];
+  let extra = [];
+  let prog = SLATED;
   // root writes anywhere: run as nobody instead
   if (process.getuid() === 0) {
     if (!has('setpriv')) return t.skip('setpriv is needed to drop root');
     wrap = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'];
     fs.chmodSync(dir, 0o755);
+    // nobody may not reach the checkout (a clone in a mode-0700 temporary
+    // directory, say): give it its own copies of the program and the data
+    const bin = path.join(dir, 'slated');
+    fs.copyFileSync(SLATED, bin);
+    fs.chmodSync(bin, 0o755);
+    for (const d of ['knowledge', 'patterns']) {
+      fs.cpSync(path.join(ROOT, d), path.join(dir, d), { recursive: true });
+      extra.push(`--${d}`, path.join(dir, d));
+    }
+    prog = bin;
   }
   // a database file slated may read but not write
   fs.writeFileSync(db, '');
   fs.chmodSync(db, 0o444);
   if (process.getuid() !== 0) fs.chmodSync(dir, 0o555);
-  const r = run(['--db', db], wrap);
+  const r = run(['--db', db, ...extra], wrap, undefined, prog);
   if (process.getuid() !== 0) fs.chmodSync(dir, 0o755);
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /error cannot open the session store: .*slate\.db: .*read-only/);
