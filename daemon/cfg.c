@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "cfg.h"
 #include "log.h"
+#include "xmem.h"
 
 #ifndef SLATE_DATADIR
 #define SLATE_DATADIR "/usr/local/share/slate"
@@ -222,15 +223,6 @@ cfg_join(const char *a, const char *b)
 	return p;
 }
 
-static char *
-xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 static int
 cfg_set(struct cfg *c, const struct cfg_row *r, const char *v, char *err,

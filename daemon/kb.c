@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kb.h"
+#include "xmem.h"
 
 #define KB_MAX_SOURCES 64
 
@@ -65,25 +66,7 @@ static const char *stopwords[] = {
 	"who", "why", "will", "with", "would", "you", "your", NULL
 };
 
-static void *
-xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n ? n : 1, sz ? sz : 1);
 
-	if (p == NULL) {
-		fprintf(stderr, "out of memory\n");
-		abort();
-	}
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(xcalloc(n, 1), s, n);
-}
 
 /* Line of the first occurrence of needle in the file, or 1: jansson keeps
  * no positions after parsing, and pointing at the right key is what makes

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "pat.h"
+#include "xmem.h"
 
 /* Bounds for one match attempt.  Real questions need a few hundred steps;
  * these stop a pathological pattern/input pair long before it could hold
@@ -26,25 +27,7 @@ struct pat_set {
 	unsigned long limit_hits;
 };
 
-static void *
-xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n);
 
-	if (q == NULL) {
-		fprintf(stderr, "out of memory\n");
-		abort();
-	}
-	return q;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(xrealloc(NULL, n), s, n);
-}
 
 /* Compile one section's accumulated alternation. */
 static int

@@ -17,26 +17,9 @@
 #include "met.h"
 #include "proto.h"
 #include "srv.h"
+#include "xmem.h"
 
-static void *
-xmalloc(size_t n)
-{
-	void *p = malloc(n);
 
-	if (p == NULL) {
-		log_error("out of memory (%zu bytes)", n);
-		abort();
-	}
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(xmalloc(n), s, n);
-}
 
 /* Append s as a JSON string (quoted, with ", \\ and control characters
  * escaped; UTF-8 as is, as jansson writes it) to buf at *o.  The caller has

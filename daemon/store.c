@@ -10,6 +10,7 @@
 #include <sys/random.h>
 #include <time.h>
 #include "store.h"
+#include "xmem.h"
 
 /* In --no-transcripts mode nothing said is stored, but a client resending
  * a message after a reconnect must still get the same reply and not a
@@ -116,15 +117,6 @@ struct store {
 	int ring_next;
 };
 
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n, size);
-
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 struct store_job *
 store_job_new(enum store_op op)

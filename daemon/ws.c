@@ -29,6 +29,7 @@
 #include "srv.h"
 #include "store.h"
 #include "ws.h"
+#include "xmem.h"
 
 #define WS_CHUNK 16384              /* bytes per lws_write of a message */
 #define WS_PURGE_SECS 3600
@@ -66,17 +67,6 @@ struct ws_addr {
 };
 static struct ws_addr *ws_addrs[WS_BUCKETS];
 
-static void *
-xmalloc(size_t n)
-{
-	void *p = malloc(n);
-
-	if (p == NULL) {
-		log_error("out of memory (%zu bytes)", n);
-		abort();
-	}
-	return p;
-}
 
 static struct conn *
 conn_find(uint64_t serial)
