@@ -179,8 +179,7 @@ ans_rank(const struct kb *kb, int ai, int bi, struct eng_reply *out)
 		    "%s.", hi->article, hi->name, lo->article, lo->name);
 	if (out->text[n] == ' ')
 		n++;
-	if (out->text[n] == 'a')
-		out->text[n] = 'A';
+	rep_upper(out, n);
 }
 
 void
@@ -253,6 +252,7 @@ void
 ans_hierarchy(const struct kb *kb, int ri, struct eng_reply *out)
 {
 	const struct kb_role *r = kb_role(kb, ri);
+	size_t start = strlen(out->text);
 
 	if (r->nreports_to) {
 		rep_say(out, "%s %s answers to the ", r->article, r->name);
@@ -265,7 +265,7 @@ ans_hierarchy(const struct kb *kb, int ri, struct eng_reply *out)
 		list_roles(kb, r->oversees, r->noversees, out);
 	}
 	rep_say(out, ". ");
-	out->text[0] -= out->text[0] >= 'a' && out->text[0] <= 'z' ? 32 : 0;
+	rep_upper(out, start);
 	rep_cap(out, r->hierarchy.text);
 	rep_cite(out, &r->hierarchy);
 	build_ladder(kb, ri, out);
@@ -372,6 +372,8 @@ ans_career(const struct kb *kb, int ri, int from,
 	int path[KB_MAX_ROLES], n, i, j;
 
 	if (from >= 0 && from == ri) {
+		size_t start = strlen(out->text);
+
 		if (r->nnext) {
 			rep_say(out, "From %s, the usual next step is the ",
 			    r->name);
@@ -380,8 +382,7 @@ ans_career(const struct kb *kb, int ri, int from,
 		} else
 			rep_say(out, "%s %s is already at the top of the ladder. ",
 			    r->article, r->name);
-		out->text[0] += out->text[0] >= 'a' && out->text[0] <= 'z' ?
-		    'A' - 'a' : 0;
+		rep_upper(out, start);
 		rep_cap(out, r->career.text);
 		for (i = 0; i < r->career.nitems; i++) {
 			rep_say(out, "\n%d. ", i + 1);
@@ -448,8 +449,6 @@ ans_funding(const struct kb *kb, const struct kb_role *r,
 	int i, n = 0, ids[KB_MAX_ROLES];
 
 	if (r && r->var[KB_FUNDING].text) {
-		rep_say(out, "%s %s and money: ", r->title, "");
-		out->text[0] = '\0';
 		rep_say(out, "When %s %s brings money: ", r->article, r->name);
 		rep_cap(out, r->var[KB_FUNDING].text);
 		rep_cite(out, &r->var[KB_FUNDING]);

@@ -7,7 +7,6 @@
 
 struct eng {
 	struct dlg_src d;
-	struct eng_stats stats;
 	char version[32];
 };
 
@@ -179,16 +178,16 @@ eng_welcome(struct eng *e, const struct eng_state *st, struct eng_reply *r)
 	dlg_welcome(&e->d, st, r);
 }
 
-const struct eng_stats *
+struct eng_stats
 eng_stats(const struct eng *e)
 {
-	struct eng *m = (struct eng *)e;
+	struct eng_stats st;
 
-	m->stats.regex_limit_hits = pat_limit_hits(e->d.intents) +
+	st.regex_limit_hits = pat_limit_hits(e->d.intents) +
 	    pat_limit_hits(e->d.roles) + pat_limit_hits(e->d.industries) +
 	    pat_limit_hits(e->d.capacities) + pat_limit_hits(e->d.context) +
 	    pat_limit_hits(e->d.offtopic) + pat_limit_hits(e->d.topics);
-	return &e->stats;
+	return st;
 }
 
 static json_t *

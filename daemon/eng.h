@@ -88,7 +88,7 @@ void eng_ask(struct eng *e, struct eng_state *st, const char *text, size_t len,
 /* Greeting for a new or resumed session. */
 void eng_welcome(struct eng *e, const struct eng_state *st,
     struct eng_reply *r);
-const struct eng_stats *eng_stats(const struct eng *e);
+struct eng_stats eng_stats(const struct eng *e);
 
 /* Protocol fields of a reply: kind, intent, text, slots, options,
  * suggestions, corrections, sources and, for hierarchy, ladder. */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include "eval.h"
+#include "xmem.h"
 
 #define EVAL_WHY 512
 
@@ -124,7 +125,8 @@ static void
 run_case(struct eng *e, const json_t *c, const char *path, int line,
     FILE *out, struct eval_result *res)
 {
-	static struct eng_reply r;
+	/* on the heap, not static: slated runs this on its reload thread */
+	struct eng_reply *r = xmalloc(sizeof *r);
 	struct eng_state st;
 	json_t *turns = json_object_get(c, "turns"), *t;
 	const char *name = json_string_value(json_object_get(c, "name"));
@@ -142,13 +144,13 @@ run_case(struct eng *e, const json_t *c, const char *path, int line,
 		res->turns++;
 		if (text == NULL) {
 			snprintf(why, sizeof why, "turn has no say/choose");
-		} else if (choose && (!have_reply || !has_option(&r, text))) {
+		} else if (choose && (!have_reply || !has_option(r, text))) {
 			snprintf(why, sizeof why, "option %s was not offered",
 			    text);
 		} else {
-			eng_ask(e, &st, text, strlen(text), &r);
+			eng_ask(e, &st, text, strlen(text), r);
 			have_reply = 1;
-			if (check_turn(t, &r, why))
+			if (check_turn(t, r, why))
 				continue;
 		}
 		res->turns_failed++;
@@ -159,12 +161,13 @@ run_case(struct eng *e, const json_t *c, const char *path, int line,
 		if (out)
 			fprintf(out, "     turn %zu \"%s\": %s\n     reply: "
 			    "%.200s\n", i + 1, text ? text : "", why,
-			    have_reply ? r.text : "");
+			    have_reply ? r->text : "");
 	}
 	if (failed)
 		res->cases_failed++;
 	else if (out)
 		fprintf(out, "ok   %s\n", name ? name : "(unnamed)");
+	free(r);
 }
 
 int

@@ -110,7 +110,7 @@ http_metrics(size_t *len)
 		.sessions = store_sessions(srv.store),
 		.store_queue = store_queued(srv.store),
 		.version = eng_version(srv.eng),
-		.regex_limit_hits = eng_stats(srv.eng)->regex_limit_hits,
+		.regex_limit_hits = eng_stats(srv.eng).regex_limit_hits,
 	};
 
 	http_proc(&g.open_fds, &g.rss_bytes);

@@ -27,8 +27,14 @@ rep_cap(struct eng_reply *r, const char *s)
 	size_t n = strlen(r->text);
 
 	rep_say(r, "%s", s);
-	if (n < sizeof r->text && r->text[n] >= 'a' && r->text[n] <= 'z')
-		r->text[n] -= 'a' - 'A';
+	rep_upper(r, n);
+}
+
+void
+rep_upper(struct eng_reply *r, size_t at)
+{
+	if (at < sizeof r->text && r->text[at] >= 'a' && r->text[at] <= 'z')
+		r->text[at] -= 'a' - 'A';
 }
 
 void

@@ -11,6 +11,10 @@ void rep_say(struct eng_reply *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Append s with its first letter capitalised. */
 void rep_cap(struct eng_reply *r, const char *s);
+/* Capitalise the letter at offset at: a sentence composed in pieces starts
+ * where the reply's text was when composing began, not at 0 (a typo note
+ * may come first). */
+void rep_upper(struct eng_reply *r, size_t at);
 /* Record the sources of a knowledge entry the reply used. */
 void rep_cite(struct eng_reply *r, const struct kb_text *t);
 void rep_option(struct eng_reply *r, const char *label, const char *value);

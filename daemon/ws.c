@@ -294,7 +294,7 @@ ws_reload_check(void)
 			/* The engine is only used inside callbacks on this
 			 * thread, so nothing holds the old one now. */
 			srv.eng = e;
-			met_regex_carry(eng_stats(old)->regex_limit_hits);
+			met_regex_carry(eng_stats(old).regex_limit_hits);
 			eng_free(old);
 			log_info("reload: %s", esc);
 		} else {

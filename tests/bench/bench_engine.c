@@ -146,7 +146,7 @@ main(int argc, char **argv)
 		printf("hostile_p99_us: %.2f\n", lat[count * 99 / 100]);
 		printf("hostile_max_us: %.2f\n", worst);
 		printf("regex_limit_hits: %lu\n",
-		    eng_stats(e)->regex_limit_hits);
+		    eng_stats(e).regex_limit_hits);
 		free(lat);
 		eng_free(e);
 		return 0;

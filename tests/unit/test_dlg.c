@@ -140,6 +140,16 @@ main(void)
 	CHECK(r.ncorrections == 1);
 	CHECK(strstr(r.text, "exectuive") != NULL);
 
+	/* answers composed in pieces keep the typo note in front of them */
+	eng_state_init(&st);
+	ask(e, &st, "who does a co-prodcer answer to");
+	CHECK(strncmp(r.text, "(I read \"prodcer\"", 17) == 0);
+	CHECK(strstr(r.text, ".) A co-producer answers to") != NULL);
+	eng_state_init(&st);
+	ask(e, &st, "do co-prodcers invest their own money");
+	CHECK_STR(r.intent, "funding");
+	CHECK(strncmp(r.text, "(I read", 7) == 0);
+
 	/* hierarchy carries a ladder with the role highlighted */
 	ask(e, &st, "who does a co-producer answer to");
 	CHECK_STR(r.intent, "hierarchy");
