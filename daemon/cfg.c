@@ -17,7 +17,7 @@
 #define SLATE_VERSION "0"
 #endif
 
-enum cfg_type { CFG_STR, CFG_INT, CFG_FLAG, CFG_LIST, CFG_LEVEL };
+enum cfg_type { CFG_STR, CFG_INT, CFG_FLAG, CFG_LIST, CFG_LEVEL, CFG_LOOP };
 
 struct cfg_row {
 	const char *name;
@@ -104,6 +104,10 @@ static const struct cfg_row cfg_rows[] = {
 	  .help = "drop a connection whose request headers take longer" },
 	{ .name = "log-level", .type = CFG_LEVEL, .off = OFF(log_level),
 	  .def = "info", .arg = "LEVEL", .help = "error, warn, info or debug" },
+	{ .name = "event-loop", .type = CFG_LOOP, .off = OFF(event_loop),
+	  .def = "ev", .arg = "LOOP",
+	  .help = "ev (libev, epoll) or poll; poll() scans every open\n"
+		  "connection on each wake-up, so it slows as they grow" },
 };
 
 #define CFG_NROWS (sizeof cfg_rows / sizeof cfg_rows[0])
@@ -263,6 +267,17 @@ cfg_set(struct cfg *c, const struct cfg_row *r, const char *v, char *err,
 			return -1;
 		}
 		*(int *)base = (int)n;
+		return 0;
+	case CFG_LOOP:
+		if (strcmp(v, "ev") == 0)
+			*(int *)base = CFG_LOOP_EV;
+		else if (strcmp(v, "poll") == 0)
+			*(int *)base = CFG_LOOP_POLL;
+		else {
+			snprintf(err, errlen, "--%s: want ev or poll, got "
+			    "\"%s\"", r->name, v);
+			return -1;
+		}
 		return 0;
 	}
 	return -1;

@@ -27,7 +27,12 @@ struct cfg {
 	int idle_secs;
 	int header_timeout;  /* seconds for an HTTP request's headers */
 	int log_level;
+	int event_loop;      /* enum cfg_loop */
 };
+
+/* libev (epoll) by default: poll() costs every message a scan of every
+ * open descriptor, idle or not (docs/performance.md). */
+enum cfg_loop { CFG_LOOP_EV, CFG_LOOP_POLL };
 
 /* Fill c from argv over the built-in defaults and the data directories
  * found for this run (see cfg.c).  Returns 0 to run, 1 when --help or

@@ -5,6 +5,14 @@ if(NOT LWS_FOUND)
   return()
 endif()
 find_package(Threads REQUIRED)
+# libev: slated runs its own libev loop and hands it to lws (the default
+# event loop); lws loads its libev plugin (libwebsockets-evlib-ev) at start.
+find_path(EV_INCLUDE_DIR ev.h)
+find_library(EV_LIBRARY ev)
+if(NOT EV_INCLUDE_DIR OR NOT EV_LIBRARY)
+  message(FATAL_ERROR "libev not found: apt-get install libev-dev "
+                      "libwebsockets-evlib-ev")
+endif()
 
 set(SLATED_DIR ${CMAKE_CURRENT_LIST_DIR})
 add_executable(slated
@@ -12,7 +20,8 @@ add_executable(slated
   ${SLATED_DIR}/met.c ${SLATED_DIR}/http.c ${SLATED_DIR}/ws.c
   ${SLATED_DIR}/store.c ${SLATED_DIR}/reload.c ${SLATED_DIR}/proto.c)
 target_link_libraries(slated PRIVATE slate_engine PkgConfig::LWS
-                      Threads::Threads)
+                      ${EV_LIBRARY} Threads::Threads)
+target_include_directories(slated PRIVATE ${EV_INCLUDE_DIR})
 # Run from this build tree, slated serves the checkout it was built from.
 get_filename_component(SLATED_ROOT ${SLATED_DIR} DIRECTORY)
 target_compile_definitions(slated PRIVATE

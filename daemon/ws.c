@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <ev.h>
 #include <jansson.h>
 #include "cfg.h"
 #include "eng.h"
@@ -341,6 +342,12 @@ ws_begin_shutdown(void)
 		}
 }
 
+/* The libev loop when --event-loop ev: ours (a "foreign" loop to lws),
+ * because with an event library lws_service() in 4.1.6 runs the loop
+ * until no watcher is left and never returns to check for a stop.  NULL
+ * under poll(), where the loop in ws_run() checks for itself. */
+static struct ev_loop *ws_ev;
+
 /* Everything the loop does outside a connection's own events: completed
  * store jobs, a finished reload, signals.  Runs after lws_cancel_service()
  * and from the one-second tick. */
@@ -351,6 +358,11 @@ ws_housekeeping(void)
 	ws_reload_check();
 	if (srv.stop)
 		ws_begin_shutdown();
+	if (srv.stopping && ws_ev &&
+	    (srv.conns == 0 || srv_now() >= srv.deadline)) {
+		ev_break(ws_ev, EVBREAK_ALL);
+		return;
+	}
 	if (!srv.stopping && srv_now() >= srv.next_purge) {
 		struct store_job *j = store_job_new(STORE_PURGE);
 
@@ -730,6 +742,7 @@ ws_run(void)
 	struct lws_context_creation_info info;
 	struct lws_http_mount m_metrics, m_healthz, m_web;
 	lws_retry_bo_t retry = ws_retry_template;
+	void *foreign[1];
 	int n = 0;
 
 	memset(&m_metrics, 0, sizeof m_metrics);
@@ -775,20 +788,38 @@ ws_run(void)
 	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8 |
 	    LWS_SERVER_OPTION_DISABLE_IPV6;
 
+	if (srv.cfg->event_loop == CFG_LOOP_EV) {
+		ws_ev = ev_loop_new(EVFLAG_AUTO);
+		if (ws_ev == NULL) {
+			log_error("cannot create the libev loop");
+			return -1;
+		}
+		foreign[0] = ws_ev;
+		info.foreign_loops = foreign;
+		info.options |= LWS_SERVER_OPTION_LIBEV;
+	}
+
 	srv.ctx = lws_create_context(&info);
 	if (srv.ctx == NULL) {
-		log_error("cannot listen on %s:%d", srv.cfg->bind,
-		    srv.cfg->port);
+		log_error("cannot listen on %s:%d%s", srv.cfg->bind,
+		    srv.cfg->port, ws_ev ? " (or load libwebsockets' libev "
+		    "plugin: package libwebsockets-evlib-ev)" : "");
+		if (ws_ev)
+			ev_loop_destroy(ws_ev);
+		ws_ev = NULL;
 		return -1;
 	}
 	srv_set_wake(srv.ctx);
 	srv.next_purge = srv_now();   /* once at start, then hourly */
 	lws_sul_schedule(srv.ctx, 0, &srv.tick, ws_tick, LWS_US_PER_SEC);
-	log_info("listening on http://%s:%d/ (web %s, WebSocket /chat)",
-	    srv.cfg->bind, srv.cfg->port, srv.cfg->web);
+	log_info("listening on http://%s:%d/ (web %s, WebSocket /chat, %s)",
+	    srv.cfg->bind, srv.cfg->port, srv.cfg->web,
+	    ws_ev ? "libev" : "poll");
 	ws_housekeeping();
 
-	while (n >= 0) {
+	if (ws_ev)
+		ev_run(ws_ev, 0);
+	while (ws_ev == NULL && n >= 0) {
 		if (srv.stopping && (srv.conns == 0 || srv_now() >= srv.deadline))
 			break;
 		n = lws_service(srv.ctx, 0);
@@ -803,6 +834,9 @@ ws_run(void)
 	srv_set_wake(NULL);
 	lws_context_destroy(srv.ctx);
 	srv.ctx = NULL;
+	if (ws_ev)
+		ev_loop_destroy(ws_ev);
+	ws_ev = NULL;
 	free(ws_tcp);
 	ws_tcp = NULL;
 	ws_ntcp = 0;

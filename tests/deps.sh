@@ -5,7 +5,8 @@
 # already brings its own npm, and Debian's npm would conflict with it).
 set -euo pipefail
 need=()
-for p in build-essential cmake pkg-config libwebsockets-dev libjansson-dev \
+for p in build-essential cmake pkg-config libwebsockets-dev \
+	libwebsockets-evlib-ev libev-dev libjansson-dev \
 	libpcre2-dev libsqlite3-dev sqlite3 chromium clang libclang-rt-14-dev \
 	valgrind; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -197,3 +197,37 @@ test('SIGINT stops like SIGTERM: 1001 to clients, exit 0', async () => {
   assert.equal(cl.code, 1001);
   assert.equal(cl.reason, 'server shutting down');
 });
+
+// libev is the default; poll() stays selectable.  Under libev slated runs
+// its own loop and must notice a stop from inside it (lws_service never
+// returns there), so both loops are checked end to end: answer, reload,
+// stop with a 1001 to a connected client.
+for (const loop of ['ev', 'poll']) {
+  test(`--event-loop ${loop}: answers, reloads on SIGHUP and stops on SIGTERM`, async () => {
+    const s = await startSlated({ args: ['--event-loop', loop] });
+    try {
+      assert.match(s.log, new RegExp(`WebSocket /chat, ${loop === 'ev' ? 'libev' : 'poll'}\\)`));
+      const c = await Client.connect(s.url);
+      await c.hello(null);
+      const r = await c.ask('wat does an associate producer do', newId());
+      assert.equal(r.type, 'reply');
+      assert.match(r.text, /associate producer/i);
+      s.proc.kill('SIGHUP');
+      await s.waitLog(/reload: .* loaded/);
+      const r2 = await c.ask('and a line producer?', newId());
+      assert.match(r2.text, /line producer/i);
+      const st = await s.stop();
+      assert.equal(st.code, 0);
+      const cl = await c.closed;
+      assert.equal(cl.code, 1001);
+    } finally {
+      await s.stop();
+    }
+  });
+}
+
+test('--event-loop with an unknown value is refused', () => {
+  const r = spawnSync(SLATED, ['--event-loop', 'select'], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--event-loop: want ev or poll, got "select"/);
+});
