@@ -1,6 +1,7 @@
 /* kb.c - loading and validating the knowledge base. */
 #include <dirent.h>
 #include <jansson.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -495,21 +496,114 @@ cmp_term(const void *a, const void *b)
 }
 
 /* bm25 is a sum over the query's terms, so the score FTS5 gives an OR
- * query is the sum of the scores it gives each term alone.  Asking FTS5
- * once per term at load time makes a question's search a few additions
- * instead of a query plan, a cursor and a ranking pass (tens of
- * microseconds even when no term matches). */
+ * query is the sum of the scores it gives each term alone.  Scoring every
+ * term at load time makes a question's search a few additions instead of
+ * a query plan, a cursor and a ranking pass (tens of microseconds even
+ * when no term matches).  The per-term scores are FTS5's own bm25 formula
+ * (k1 1.2, b 0.75, weight 1; the body is the one indexed column) applied
+ * to the index's token list in one pass: asking FTS5 once per term took
+ * most of the load time, and a reload has to stay short.
+ * kb_check_postings() holds the two against each other. */
+#define KB_K1 1.2
+#define KB_B 0.75
+
+static double
+bm25_term(double nrow, double nhit, double f, double dl, double avgdl)
+{
+	double idf = log((nrow - nhit + 0.5) / (nhit + 0.5));
+
+	if (idf <= 0.0)
+		idf = 1e-6;
+	return -1.0 * (idf * ((f * (KB_K1 + 1.0)) /
+	    (f + KB_K1 * (1 - KB_B + KB_B * dl / avgdl))));
+}
+
 static int
-load_postings(struct kb *kb)
+load_postings(struct kb *kb, int nall)
 {
 	sqlite3_stmt *q = NULL;
 	struct kb_posting buf[KB_MAX_ROWS];
-	int i, n;
+	struct { int term, row, f; } *occ = NULL;
+	int *len = xcalloc((size_t)nall + 1, sizeof *len);
+	size_t nocc = 0, cap = 0, i, j;
+	double total = 0, avgdl;
+	int n, rc = -1;
+
+	if (sqlite3_exec(kb->db, "CREATE VIRTUAL TABLE inst USING "
+	    "fts5vocab(fts, 'instance')", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(kb->db, "SELECT term, doc FROM inst", -1, &q,
+	    NULL) != SQLITE_OK)
+		goto out;
+	/* rows come by term, then row: a (term, row) pair's count is a run */
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		struct kb_term key, *t;
+		int row = sqlite3_column_int(q, 1);
+
+		if (row < 1 || row > nall)
+			continue;
+		len[row]++;
+		total++;
+		if (nocc && occ[nocc - 1].row == row && strcmp(kb->terms[
+		    occ[nocc - 1].term].w, (const char *)sqlite3_column_text(q,
+		    0)) == 0) {
+			occ[nocc - 1].f++;
+			continue;
+		}
+		key.w = (char *)sqlite3_column_text(q, 0);
+		t = bsearch(&key, kb->terms, (size_t)kb->nterms,
+		    sizeof *kb->terms, cmp_term);
+		if (t == NULL)
+			continue;
+		if (nocc == cap) {
+			cap = cap ? cap * 2 : 1024;
+			occ = xrealloc(occ, cap * sizeof *occ);
+		}
+		occ[nocc].term = (int)(t - kb->terms);
+		occ[nocc].row = row;
+		occ[nocc].f = 1;
+		nocc++;
+	}
+	avgdl = nall ? total / nall : 1;
+	for (i = 0; i < nocc; i = j) {
+		struct kb_term *t = &kb->terms[occ[i].term];
+
+		for (j = i; j < nocc && occ[j].term == occ[i].term; j++)
+			;
+		if (t->doc * 3 > kb->nrows || strlen(t->w) > 60 || t->post)
+			continue;
+		n = 0;
+		for (size_t k = i; k < j && n < KB_MAX_ROWS; k++) {
+			if (occ[k].row > kb->nrows)
+				continue;
+			buf[n].row = occ[k].row - 1;
+			buf[n].score = bm25_term(nall, t->doc, occ[k].f,
+			    len[occ[k].row], avgdl);
+			n++;
+		}
+		t->post = xcalloc((size_t)n, sizeof *t->post);
+		memcpy(t->post, buf, (size_t)n * sizeof *t->post);
+		t->npost = n;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(q);
+	free(occ);
+	free(len);
+	return rc;
+}
+
+int
+kb_check_postings(struct kb *kb, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = NULL;
+	int i, n, bad = 0;
 
 	if (sqlite3_prepare_v2(kb->db, "SELECT rowid, bm25(fts) FROM fts "
-	    "WHERE fts MATCH ?", -1, &q, NULL) != SQLITE_OK)
+	    "WHERE fts MATCH ?", -1, &q, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "sqlite: %s", sqlite3_errmsg(kb->db));
 		return -1;
-	for (i = 0; i < kb->nterms; i++) {
+	}
+	for (i = 0; i < kb->nterms && !bad; i++) {
 		struct kb_term *t = &kb->terms[i];
 		char phrase[80];
 
@@ -519,18 +613,30 @@ load_postings(struct kb *kb)
 		sqlite3_reset(q);
 		sqlite3_bind_text(q, 1, phrase, -1, SQLITE_TRANSIENT);
 		n = 0;
-		while (sqlite3_step(q) == SQLITE_ROW && n < KB_MAX_ROWS) {
-			buf[n].row = sqlite3_column_int(q, 0) - 1;
-			buf[n].score = sqlite3_column_double(q, 1);
-			if (buf[n].row >= 0 && buf[n].row < kb->nrows)
-				n++;
+		while (sqlite3_step(q) == SQLITE_ROW && !bad) {
+			int row = sqlite3_column_int(q, 0) - 1;
+			double want = sqlite3_column_double(q, 1);
+
+			if (row < 0 || row >= kb->nrows)
+				continue;
+			if (n >= t->npost || t->post[n].row != row ||
+			    fabs(t->post[n].score - want) >
+			    1e-9 * fabs(want)) {
+				snprintf(err, errlen, "\"%s\" row %d: bm25 %.17g, "
+				    "computed %.17g", t->w, row, want,
+				    n < t->npost ? t->post[n].score : 0.0);
+				bad = 1;
+			}
+			n++;
 		}
-		t->post = xcalloc((size_t)n, sizeof *t->post);
-		memcpy(t->post, buf, (size_t)n * sizeof *t->post);
-		t->npost = n;
+		if (!bad && n != t->npost) {
+			snprintf(err, errlen, "\"%s\": %d rows, computed %d",
+			    t->w, n, t->npost);
+			bad = 1;
+		}
 	}
 	sqlite3_finalize(q);
-	return 0;
+	return bad ? -1 : 0;
 }
 
 /* Every word of the index with its document count.  A question's words
@@ -542,7 +648,7 @@ static int
 load_vocab(struct kb *kb)
 {
 	sqlite3_stmt *q = NULL;
-	int cap = 256;
+	int cap = 256, nall = 0;
 
 	if (sqlite3_exec(kb->db, "CREATE VIRTUAL TABLE vocab USING "
 	    "fts5vocab(fts, 'row')", NULL, NULL, NULL) != SQLITE_OK ||
@@ -572,7 +678,10 @@ load_vocab(struct kb *kb)
 	if (sqlite3_prepare_v2(kb->db, "SELECT rowid, role, field FROM fts "
 	    "ORDER BY rowid", -1, &q, NULL) != SQLITE_OK)
 		return -1;
-	while (sqlite3_step(q) == SQLITE_ROW && kb->nrows < KB_MAX_ROWS) {
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		nall++;
+		if (kb->nrows == KB_MAX_ROWS)
+			continue;
 		/* rowids are 1..n in insertion order */
 		kb->rows[kb->nrows].role = sqlite3_column_int(q, 1);
 		snprintf(kb->rows[kb->nrows].field,
@@ -581,7 +690,7 @@ load_vocab(struct kb *kb)
 		kb->nrows++;
 	}
 	sqlite3_finalize(q);
-	return load_postings(kb);
+	return load_postings(kb, nall);
 }
 
 /* The index's spelling of w (w itself, or w without/with a plural s), if

@@ -62,6 +62,9 @@ const char *kb_var_name(enum kb_var v);
 int kb_var_find(const char *name);
 /* Up to max entries whose text best matches the words of q (FTS5, bm25). */
 int kb_search(struct kb *kb, const char *q, struct kb_hit *hits, int max);
+/* Tests: the scores kb_search adds up, computed at load, against FTS5's
+ * own bm25() for every term.  0 when they agree, else -1 and err. */
+int kb_check_postings(struct kb *kb, char *err, size_t errlen);
 /* Content hash of every file read, as "kb-xxxxxxxx". */
 const char *kb_version(const struct kb *kb);
 int kb_nsources(const struct kb *kb);

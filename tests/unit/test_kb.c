@@ -76,6 +76,11 @@ main(void)
 		CHECK(kb_search(kb, "who books session musicians and studio "
 		    "time", hits, 4) > 0);
 		CHECK(kb_search(kb, "", hits, 4) == 0);
+		/* the scores computed at load are FTS5's bm25, term by term */
+		err[0] = '\0';
+		CHECK(kb_check_postings(kb, err, sizeof err) == 0);
+		if (err[0])
+			fprintf(stderr, "%s\n", err);
 		kb_free(kb);
 	}
 
