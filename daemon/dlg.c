@@ -54,7 +54,8 @@ struct parse {
 	struct eng_corr corr[ENG_CORR_MAX];
 	int ncorr;
 	size_t len;
-	char t[ENG_INPUT_MAX + 256];   /* last: parse() clears what precedes */
+	char t[ENG_INPUT_MAX + 256];   /* parse() clears what precedes */
+	struct pat_text pt;      /* t summarised for the pattern sets */
 };
 
 const char *
@@ -83,13 +84,13 @@ is_smalltalk(int intent)
 }
 
 static int
-first_section_match(struct pat_set *ps, const char *t, size_t len, size_t *at)
+first_section_match(struct pat_set *ps, const struct pat_text *pt, size_t *at)
 {
 	int i, best = -1;
 	size_t s, e, bs = (size_t)-1;
 
 	for (i = 0; i < pat_count(ps); i++)
-		if (pat_match(ps, i, t, len, 0, &s, &e) && s < bs) {
+		if (pat_match_text(ps, i, pt, pt->len, 0, &s, &e) && s < bs) {
 			bs = s;
 			best = i;
 		}
@@ -107,7 +108,7 @@ find_roles(const struct dlg_src *d, struct parse *p)
 
 	for (i = 0; i < pat_count(d->roles); i++) {
 		role = kb_find_role(d->kb, pat_name(d->roles, i));
-		for (at = 0; n < 32 && pat_match(d->roles, i, p->t, p->len,
+		for (at = 0; n < 32 && pat_match_text(d->roles, i, &p->pt, p->len,
 		    at, &s, &e); at = e > s ? e : s + 1)
 			all[n++] = (struct mention){ role, s, e };
 	}
@@ -168,7 +169,7 @@ first_priority(struct pat_set *ps, const struct parse *p, size_t from,
 	int i;
 
 	for (i = 0; i < pat_count(ps); i++)
-		if (pat_match(ps, i, p->t, to, from, &s, &e))
+		if (pat_match_text(ps, i, &p->pt, to, from, &s, &e))
 			return i;
 	return -1;
 }
@@ -179,7 +180,7 @@ static int
 offtopic(const struct dlg_src *d, struct parse *p)
 {
 	if (p->offtopic < 0)
-		p->offtopic = first_section_match(d->offtopic, p->t, p->len,
+		p->offtopic = first_section_match(d->offtopic, &p->pt,
 		    NULL) >= 0;
 	return p->offtopic;
 }
@@ -191,7 +192,7 @@ section_match(struct pat_set *ps, const char *name, const struct parse *p)
 	int sec = pat_find(ps, name);
 	size_t s, e;
 
-	return sec >= 0 && pat_match(ps, sec, p->t, p->len, 0, &s, &e);
+	return sec >= 0 && pat_match_text(ps, sec, &p->pt, p->len, 0, &s, &e);
 }
 
 /* Does the context.txt section called name match the question? */
@@ -209,7 +210,7 @@ intent_in(const struct dlg_src *d, const struct parse *p, size_t from,
 	int i;
 
 	for (i = 0; i < pat_count(d->intents); i++)
-		if (pat_match(d->intents, i, p->t, to, from, &s, &e))
+		if (pat_match_text(d->intents, i, &p->pt, to, from, &s, &e))
 			return dlg_intent_find(pat_name(d->intents, i));
 	return -1;
 }
@@ -299,6 +300,7 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	/* PCRE2's JIT may read a little past the subject; keep those bytes
 	 * defined so memory checkers see nothing uninitialised. */
 	memset(p->t + p->len, 0, sizeof p->t - p->len);
+	pat_text_init(&p->pt, p->t, p->len);
 	p->self_role = NO_ROLE;
 	p->self_occ = 0;
 	p->industry = p->capacity = p->intent = -1;
@@ -311,7 +313,7 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	for (i = 0; i < pat_count(d->industries); i++) {
 		int v = kb_var_find(pat_name(d->industries, i));
 
-		if (!pat_match(d->industries, i, p->t, p->len, 0, &s, &e))
+		if (!pat_match_text(d->industries, i, &p->pt, p->len, 0, &s, &e))
 			continue;
 		if (v == KB_INTERNATIONAL)
 			p->international = 1;
@@ -323,7 +325,7 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 			}
 		}
 	}
-	sec = first_section_match(d->capacities, p->t, p->len, NULL);
+	sec = first_section_match(d->capacities, &p->pt, NULL);
 	if (sec >= 0)
 		p->capacity = kb_var_find(pat_name(d->capacities, sec));
 	p->topic = -1;
@@ -343,7 +345,7 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	 * is now, not what they are asking about. */
 	sec = pat_find(d->context, "self");
 	for (first = 0; p->nocc > 0 && sec >= 0 &&
-	    pat_match(d->context, sec, p->t, p->len, first, &s, &e);
+	    pat_match_text(d->context, sec, &p->pt, p->len, first, &s, &e);
 	    first = e > s ? e : s + 1)
 		for (i = 0; i < p->nocc; i++)
 			if (p->occ[i].s >= e && p->occ[i].s - e <= 2) {
@@ -357,7 +359,7 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	 * producer?" */
 	sec = pat_find(d->context, "target");
 	for (first = 0; p->intent == I_CAREER && p->nm > 1 && sec >= 0 &&
-	    pat_match(d->context, sec, p->t, p->len, first, &s, &e);
+	    pat_match_text(d->context, sec, &p->pt, p->len, first, &s, &e);
 	    first = e > s ? e : s + 1)
 		for (i = 1; i < p->nm; i++)
 			if (p->m[i].s >= e && p->m[i].s - e <= 2) {

@@ -1,6 +1,7 @@
 /* pat.c - loading and matching pattern files with PCRE2. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,24 @@
 struct pat_section {
 	char *name;
 	pcre2_code *code;
+	int jit;                /* JIT code exists: pcre2_jit_match() is safe */
+	int always;             /* some line has no required literal */
+	unsigned line0, nlines; /* its lines in pat_set.lines */
 };
+
+/* The prefilter.  Each line of a section is analysed for literals that any
+ * match must contain (pf_*() below); a section whose every line lacks one
+ * in the question cannot match, so its regex is not run.  A literal is
+ * kept as the byte-class pairs it needs (pat_text), so checking one is a
+ * few bit tests.  A line is an AND of groups, a group an OR of literals,
+ * stored as a trie of checks in preorder so literals sharing a start
+ * ("what can you", "what do you") test that start once. */
+struct pf_node {
+	unsigned short check;   /* bit index in pat_text.bits */
+	unsigned short leaf;    /* a whole literal is there */
+	unsigned skip;          /* next node when check fails: past the subtree */
+};
+struct pf_span { unsigned off, n; };    /* a group's nodes, a line's groups */
 
 struct pat_set {
 	struct pat_section *sec;
@@ -25,10 +43,667 @@ struct pat_set {
 	pcre2_match_context *mctx;
 	pcre2_match_data *md;
 	unsigned long limit_hits;
+	struct pf_node *nodes;
+	struct pf_span *grps, *lines;
+	unsigned nnodes, ngrps, nlines;
 };
 
+/* ---- literal analysis ---------------------------------------------------
+ *
+ * A conservative reading of one regex line: every construct it does not
+ * know makes the line "unknown", which only means it is always run.  A
+ * node's pf_info says: every string it matches is in x (unless x.n < 0),
+ * and the subject contains, for every set in req, one of that set's
+ * strings.  Strings may hold PF_MARK where \b stands. */
 
+#define PF_MARK '\001'
+#define PF_BND 63       /* pseudo class: a word boundary beside a letter */
+#define PF_SETMAX 128   /* strings an exact set may hold */
+#define PF_STRMAX 24    /* longest literal built by concatenation */
+#define PF_REQMAX 8     /* required sets a node keeps */
 
+struct pf_set { int n; char s[PF_SETMAX][PF_STRMAX + 1]; };
+struct pf_info { struct pf_set x; int nreq; struct pf_set req[PF_REQMAX]; };
+struct pf_parser { const char *s; size_t i, n; int bad; };
+
+static int
+pf_isword(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Byte class, 0..62: exact for what normalised questions contain, shared
+ * by the rest (sharing only makes the filter weaker, never wrong). */
+static unsigned
+pf_class(unsigned char c)
+{
+	static const char punct[] = " '-.?!,_";
+	const char *q;
+
+	if (c >= 'a' && c <= 'z')
+		return c - 'a';
+	if (c >= '0' && c <= '9')
+		return 26 + (c - '0');
+	if (c != '\0' && (q = strchr(punct, c)) != NULL)
+		return 36 + (unsigned)(q - punct);
+	return 44 + c % 19;
+}
+
+/* The bit indices a literal needs in pat_text.bits, in text order; 0 when
+ * it needs none (then it is no use as a requirement). */
+static unsigned
+pf_checks(const char *s, unsigned short *out)
+{
+	size_t i, n = strlen(s), plain = 0;
+	unsigned k = 0, last = 0, c;
+	int mark = 0, lastword = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == PF_MARK) {
+			/* \b next to a word character pins that character to
+			 * a word's start or end; next to anything else it
+			 * says nothing we record. */
+			if (plain > 0 && lastword && !mark)
+				out[k++] = (unsigned short)(last * 64 + PF_BND);
+			mark = 1;
+			continue;
+		}
+		c = pf_class((unsigned char)s[i]);
+		if (mark && pf_isword((unsigned char)s[i]))
+			out[k++] = (unsigned short)(PF_BND * 64 + c);
+		if (plain > 0)
+			out[k++] = (unsigned short)(last * 64 + c);
+		last = c;
+		lastword = pf_isword((unsigned char)s[i]);
+		mark = 0;
+		plain++;
+	}
+	if (plain == 1 && k == 0)
+		out[k++] = (unsigned short)(64 * 64 + last);
+	return k;
+}
+
+/* How much a set narrows things: its weakest string's checks, 0 if some
+ * string needs nothing. */
+static unsigned
+pf_strength(const struct pf_set *st)
+{
+	unsigned short tmp[3 * PF_STRMAX];
+	unsigned best = ~0u, c;
+	int i;
+
+	if (st->n <= 0)
+		return 0;
+	for (i = 0; i < st->n; i++)
+		if ((c = pf_checks(st->s[i], tmp)) < best)
+			best = c;
+	return best;
+}
+
+static struct pf_info *
+pf_new(int exact)
+{
+	struct pf_info *in = xmalloc(sizeof *in);
+
+	in->nreq = 0;
+	in->x.n = exact ? 1 : -1;
+	in->x.s[0][0] = '\0';
+	return in;
+}
+
+static void
+pf_set_add(struct pf_set *st, const char *s)
+{
+	size_t n = strlen(s);
+	int i;
+
+	for (i = 0; i < st->n; i++)
+		if (strcmp(st->s[i], s) == 0)
+			return;
+	/* callers keep strings within PF_STRMAX (pf_product checks) */
+	if (n > PF_STRMAX)
+		n = PF_STRMAX;
+	memcpy(st->s[st->n], s, n);
+	st->s[st->n++][n] = '\0';
+}
+
+/* Keep a required set, dropping the weakest when full. */
+static void
+pf_require(struct pf_info *in, const struct pf_set *st)
+{
+	unsigned s = pf_strength(st), w = ~0u;
+	int i, weak = -1;
+
+	if (s == 0)
+		return;
+	if (in->nreq < PF_REQMAX) {
+		in->req[in->nreq++] = *st;
+		return;
+	}
+	for (i = 0; i < in->nreq; i++)
+		if (pf_strength(&in->req[i]) < w) {
+			w = pf_strength(&in->req[i]);
+			weak = i;
+		}
+	if (s > w)
+		in->req[weak] = *st;
+}
+
+/* a = a b, when every combination fits. */
+static int
+pf_product(struct pf_set *a, const struct pf_set *b)
+{
+	static struct pf_set r;   /* load time only, never reentrant */
+	char buf[2 * PF_STRMAX + 2];
+	int i, j;
+
+	if (a->n * b->n > PF_SETMAX)
+		return 0;
+	r.n = 0;
+	for (i = 0; i < a->n; i++)
+		for (j = 0; j < b->n; j++) {
+			if (strlen(a->s[i]) + strlen(b->s[j]) > PF_STRMAX)
+				return 0;
+			snprintf(buf, sizeof buf, "%s%s", a->s[i], b->s[j]);
+			pf_set_add(&r, buf);
+		}
+	*a = r;
+	return 1;
+}
+
+static struct pf_info *pf_alt(struct pf_parser *p);
+
+/* A bracketed class: a few plain characters are an exact set. */
+static struct pf_info *
+pf_class_atom(struct pf_parser *p)
+{
+	unsigned char in[256] = { 0 };
+	int neg = 0, big = 0, count = 0, c, lo;
+	struct pf_info *r;
+	char one[2] = { 0, 0 };
+
+	p->i++;
+	if (p->i < p->n && p->s[p->i] == '^') {
+		neg = 1;
+		p->i++;
+	}
+	for (lo = -1; p->i < p->n; p->i++) {
+		c = (unsigned char)p->s[p->i];
+		if (c == ']' && !(lo == -1 && (p->s[p->i - 1] == '[' ||
+		    (neg && p->s[p->i - 1] == '^' && p->s[p->i - 2] == '['))))
+			break;
+		if (c == '[' && p->i + 1 < p->n && p->s[p->i + 1] == ':') {
+			p->bad = 1;
+			return NULL;
+		}
+		if (c == '\\') {
+			if (++p->i >= p->n) {
+				p->bad = 1;
+				return NULL;
+			}
+			c = (unsigned char)p->s[p->i];
+			if (strchr("dDwWsShHvV", c) != NULL && c != '\0') {
+				big = 1;
+				continue;
+			}
+			if (pf_isword((unsigned char)c) || c >= 0x80) {
+				p->bad = 1;
+				return NULL;
+			}
+		} else if (c == '-' && lo >= 0 && p->i + 1 < p->n &&
+		    p->s[p->i + 1] != ']') {
+			int hi = (unsigned char)p->s[++p->i];
+
+			if (hi == '\\' || hi == '[' || hi < lo) {
+				p->bad = 1;
+				return NULL;
+			}
+			for (; lo <= hi; lo++)
+				in[lo] = 1;
+			lo = -1;
+			continue;
+		}
+		in[c] = 1;
+		lo = c;
+	}
+	if (p->i >= p->n) {
+		p->bad = 1;
+		return NULL;
+	}
+	p->i++;         /* the ] */
+	for (c = 0; c < 256; c++)
+		count += in[c];
+	if (neg || big || count == 0 || count > 8)
+		return pf_new(0);
+	r = pf_new(1);
+	r->x.n = 0;
+	for (c = 1; c < 256; c++)
+		if (in[c]) {
+			one[0] = (char)c;
+			pf_set_add(&r->x, one);
+		}
+	return r;
+}
+
+/* One atom: a literal, escape, class, dot, anchor or group. */
+static struct pf_info *
+pf_atom(struct pf_parser *p)
+{
+	const char *s = p->s;
+	struct pf_info *r, *in;
+	char c = s[p->i];
+	int look = 0;   /* 1 positive lookaround, -1 negative */
+
+	if (c == '[')
+		return pf_class_atom(p);
+	if (c == '(') {
+		p->i++;
+		if (p->i < p->n && s[p->i] == '?') {
+			p->i++;
+			if (p->i < p->n && (s[p->i] == ':' || s[p->i] == '>' ||
+			    s[p->i] == '|'))
+				p->i++;
+			else if (p->i < p->n && (s[p->i] == '=' ||
+			    s[p->i] == '!')) {
+				look = s[p->i] == '=' ? 1 : -1;
+				p->i++;
+			} else if (p->i + 1 < p->n && s[p->i] == '<' &&
+			    (s[p->i + 1] == '=' || s[p->i + 1] == '!')) {
+				look = s[p->i + 1] == '=' ? 1 : -1;
+				p->i += 2;
+			} else {
+				p->bad = 1;
+				return NULL;
+			}
+		} else if (p->i < p->n && s[p->i] == '*') {
+			p->bad = 1;
+			return NULL;
+		}
+		in = pf_alt(p);
+		if (p->bad || p->i >= p->n || s[p->i] != ')') {
+			p->bad = 1;
+			free(in);
+			return NULL;
+		}
+		p->i++;
+		if (look == 0)
+			return in;
+		/* Zero width; a positive one's text is in the subject. */
+		r = pf_new(1);
+		if (look > 0) {
+			int k;
+
+			for (k = 0; k < in->nreq; k++)
+				pf_require(r, &in->req[k]);
+			if (in->x.n >= 0)
+				pf_require(r, &in->x);
+		}
+		free(in);
+		return r;
+	}
+	p->i++;
+	if (c == '.')
+		return pf_new(0);
+	if (c == '^' || c == '$')
+		return pf_new(1);
+	if (c == '*' || c == '+' || c == '?' || c == '{' || c == ')' ||
+	    c == '|') {
+		p->bad = 1;
+		return NULL;
+	}
+	if (c == '\\') {
+		if (p->i >= p->n) {
+			p->bad = 1;
+			return NULL;
+		}
+		c = s[p->i++];
+		if (c == 'b') {
+			r = pf_new(1);
+			r->x.s[0][0] = PF_MARK;
+			r->x.s[0][1] = '\0';
+			return r;
+		}
+		if (strchr("BAzZGK", c) != NULL)
+			return pf_new(1);
+		if (strchr("wWsSdDhHvVN", c) != NULL)
+			return pf_new(0);
+		if (pf_isword((unsigned char)c) || (unsigned char)c >= 0x80) {
+			p->bad = 1;
+			return NULL;
+		}
+	}
+	r = pf_new(1);
+	r->x.s[0][0] = c;
+	r->x.s[0][1] = '\0';
+	return r;
+}
+
+/* Read a quantifier at p->i, if any: 1 with *min, *max (-1 unbounded). */
+static int
+pf_quant(struct pf_parser *p, int *min, int *max)
+{
+	const char *s = p->s;
+	size_t i = p->i;
+	int digits = 0;
+
+	if (i >= p->n)
+		return 0;
+	if (s[i] == '?' || s[i] == '*' || s[i] == '+') {
+		*min = s[i] == '+';
+		*max = s[i] == '?' ? 1 : -1;
+		p->i++;
+	} else if (s[i] == '{') {
+		*min = *max = 0;
+		for (i++; i < p->n && s[i] >= '0' && s[i] <= '9'; i++) {
+			*min = *min * 10 + (s[i] - '0');
+			digits++;
+		}
+		*max = *min;
+		if (i < p->n && s[i] == ',') {
+			*max = -1;
+			for (i++; i < p->n && s[i] >= '0' && s[i] <= '9'; i++)
+				*max = (*max < 0 ? 0 : *max) * 10 + (s[i] - '0');
+		}
+		/* "{" that is not a plain {n}, {n,} or {n,m} is read by
+		 * PCRE2 versions differently: not ours to guess. */
+		if (digits == 0 || *min > 1000 || i >= p->n || s[i] != '}') {
+			p->bad = 1;
+			return 0;
+		}
+		p->i = i + 1;
+	} else
+		return 0;
+	if (p->i < p->n && (s[p->i] == '?' || s[p->i] == '+'))
+		p->i++;
+	return 1;
+}
+
+/* Apply a quantifier to an atom's reading. */
+static void
+pf_repeat(struct pf_info *it, int min, int max)
+{
+	struct pf_set x;
+
+	if (min == 1 && max == 1)
+		return;
+	if (min == 0) {
+		/* It may be absent: nothing it needs is needed. */
+		if (max == 1 && it->x.n >= 0 && it->x.n < PF_SETMAX)
+			pf_set_add(&it->x, "");
+		else
+			it->x.n = -1;
+		it->nreq = 0;
+		return;
+	}
+	if (it->x.n >= 0) {
+		x = it->x;
+		it->x.n = -1;
+		pf_require(it, &x);
+	}
+}
+
+/* A run of atoms up to | or ) or the end: adjacent exact sets multiply
+ * into longer literals until something inexact cuts the run. */
+static struct pf_info *
+pf_seq(struct pf_parser *p)
+{
+	struct pf_info *acc = pf_new(1), *it;
+	struct pf_set cur;
+	int flushed = 0, min, max, k;
+
+	cur.n = 1;
+	cur.s[0][0] = '\0';
+	while (p->i < p->n && p->s[p->i] != '|' && p->s[p->i] != ')') {
+		it = pf_atom(p);
+		if (it != NULL && !p->bad && pf_quant(p, &min, &max))
+			pf_repeat(it, min, max);
+		if (it == NULL || p->bad) {
+			free(it);
+			free(acc);
+			p->bad = 1;
+			return NULL;
+		}
+		for (k = 0; k < it->nreq; k++)
+			pf_require(acc, &it->req[k]);
+		if (it->x.n < 0 || !pf_product(&cur, &it->x)) {
+			pf_require(acc, &cur);
+			flushed = 1;
+			if (it->x.n >= 0)
+				cur = it->x;
+			else {
+				cur.n = 1;
+				cur.s[0][0] = '\0';
+			}
+		}
+		free(it);
+	}
+	if (flushed) {
+		pf_require(acc, &cur);
+		acc->x.n = -1;
+	} else
+		acc->x = cur;
+	return acc;
+}
+
+/* The most selective thing a node requires, into out; 0 if nothing. */
+static int
+pf_best(const struct pf_info *in, struct pf_set *out)
+{
+	unsigned best = 0, s;
+	int k;
+
+	if (in->x.n >= 0 && (s = pf_strength(&in->x)) > best) {
+		best = s;
+		*out = in->x;
+	}
+	for (k = 0; k < in->nreq; k++)
+		if ((s = pf_strength(&in->req[k])) > best) {
+			best = s;
+			*out = in->req[k];
+		}
+	return best > 0;
+}
+
+/* Union b into a; 0 when it would not fit. */
+static int
+pf_union(struct pf_set *a, const struct pf_set *b)
+{
+	int i;
+
+	for (i = 0; i < b->n; i++) {
+		if (a->n == PF_SETMAX)
+			return 0;
+		pf_set_add(a, b->s[i]);
+	}
+	return 1;
+}
+
+/* Cut a set to at most limit strings by keeping shorter prefixes: a
+ * prefix of what must occur occurs too. */
+static void
+pf_shrink(struct pf_set *st, int limit)
+{
+	static struct pf_set r;   /* load time only, never reentrant */
+	char buf[PF_STRMAX + 1];
+	size_t len = PF_STRMAX;
+	int i;
+
+	while (st->n > limit && len > 1) {
+		len--;
+		r.n = 0;
+		for (i = 0; i < st->n; i++) {
+			snprintf(buf, len + 1, "%s", st->s[i]);
+			pf_set_add(&r, buf);
+		}
+		*st = r;
+	}
+}
+
+/* Alternatives up to ) or the end.  Exact if all are and the union fits;
+ * else one of the best requirements of each must be there. */
+static struct pf_info *
+pf_alt(struct pf_parser *p)
+{
+	struct pf_info *first = pf_seq(p), *alt, *r;
+	struct pf_set u, g, b;
+	int exact, any;
+
+	if (first == NULL || p->i >= p->n || p->s[p->i] != '|')
+		return first;
+	exact = first->x.n >= 0;
+	if (exact)
+		u = first->x;
+	any = pf_best(first, &g);
+	free(first);
+	while (p->i < p->n && p->s[p->i] == '|') {
+		p->i++;
+		if ((alt = pf_seq(p)) == NULL)
+			return NULL;
+		if (exact && (alt->x.n < 0 || !pf_union(&u, &alt->x)))
+			exact = 0;
+		if (any && !pf_best(alt, &b))
+			any = 0;
+		if (any && !pf_union(&g, &b)) {
+			pf_shrink(&g, PF_SETMAX / 2);
+			pf_shrink(&b, PF_SETMAX / 2);
+			any = pf_union(&g, &b);
+		}
+		free(alt);
+	}
+	r = pf_new(0);
+	if (exact)
+		r->x = u;
+	else if (any)
+		pf_require(r, &g);
+	return r;
+}
+
+struct pf_chk { unsigned short c[3 * PF_STRMAX]; unsigned n; };
+
+static int
+pf_seq_cmp(const void *a, const void *b)
+{
+	const struct pf_chk *x = a, *y = b;
+	unsigned i;
+
+	for (i = 0; i < x->n && i < y->n; i++)
+		if (x->c[i] != y->c[i])
+			return x->c[i] < y->c[i] ? -1 : 1;
+	return x->n < y->n ? -1 : x->n > y->n;
+}
+
+/* Append one group (an OR of literals) as a trie in preorder.  Sorted
+ * check sequences make the preorder directly: each one adds the nodes
+ * past what it shares with the one before.  A literal whose checks start
+ * with another's whole is redundant and dropped. */
+static void
+pf_group(struct pat_set *ps, const struct pf_set *st)
+{
+	static struct pf_chk seq[PF_SETMAX];   /* load time only */
+	unsigned open[3 * PF_STRMAX], depth = 0, lcp, d;
+	struct pf_span *g;
+	const struct pf_chk *prev = NULL;
+	int i;
+
+	for (i = 0; i < st->n; i++)
+		seq[i].n = pf_checks(st->s[i], seq[i].c);
+	qsort(seq, (size_t)st->n, sizeof seq[0], pf_seq_cmp);
+	ps->grps = xrealloc(ps->grps, (ps->ngrps + 1) * sizeof *ps->grps);
+	g = &ps->grps[ps->ngrps++];
+	g->off = ps->nnodes;
+	for (i = 0; i < st->n; i++) {
+		for (lcp = 0; prev && lcp < prev->n && lcp < seq[i].n &&
+		    prev->c[lcp] == seq[i].c[lcp]; lcp++)
+			;
+		if (prev && lcp == prev->n)
+			continue;       /* prev, a leaf, already covers it */
+		for (; depth > lcp; depth--)
+			ps->nodes[open[depth - 1]].skip = ps->nnodes;
+		ps->nodes = xrealloc(ps->nodes, (ps->nnodes + seq[i].n) *
+		    sizeof *ps->nodes);
+		for (d = lcp; d < seq[i].n; d++) {
+			ps->nodes[ps->nnodes].check = seq[i].c[d];
+			ps->nodes[ps->nnodes].leaf = d + 1 == seq[i].n;
+			open[depth++] = ps->nnodes++;
+		}
+		prev = &seq[i];
+	}
+	for (; depth > 0; depth--)
+		ps->nodes[open[depth - 1]].skip = ps->nnodes;
+	g->n = ps->nnodes - g->off;
+}
+
+/* Record what one regex line requires; a line we cannot read, or that
+ * requires nothing, makes its section always run. */
+static void
+pf_line(struct pat_set *ps, struct pat_section *sec, const char *re,
+    size_t n)
+{
+	struct pf_parser p = { re, 0, n, 0 };
+	struct pf_info *in = pf_alt(&p);
+	struct pf_span *ln;
+	int k;
+
+	if (in != NULL && (p.bad || p.i != n)) {
+		free(in);
+		in = NULL;
+	}
+	if (in != NULL && in->x.n >= 0) {
+		struct pf_set x = in->x;
+
+		pf_require(in, &x);
+	}
+	if (in == NULL || in->nreq == 0) {
+		sec->always = 1;
+		free(in);
+		return;
+	}
+	ps->lines = xrealloc(ps->lines, (ps->nlines + 1) * sizeof *ps->lines);
+	ln = &ps->lines[ps->nlines++];
+	ln->off = ps->ngrps;
+	ln->n = (unsigned)in->nreq;
+	sec->nlines++;
+	for (k = 0; k < in->nreq; k++)
+		pf_group(ps, &in->req[k]);
+	free(in);
+}
+
+/* Can any line of the section match a subject summarised by bits? */
+static int
+pf_may_match(const struct pat_set *ps, const struct pat_section *sec,
+    const uint64_t *bits)
+{
+	unsigned li, gi, k;
+
+	if (sec->always)
+		return 1;
+	for (li = sec->line0; li < sec->line0 + sec->nlines; li++) {
+		const struct pf_span *ln = &ps->lines[li];
+
+		for (gi = ln->off; gi < ln->off + ln->n; gi++) {
+			const struct pf_span *g = &ps->grps[gi];
+
+			const struct pf_node *nd = ps->nodes;
+			unsigned end = g->off + g->n;
+
+			for (k = g->off; k < end; ) {
+				if (bits[nd[k].check >> 6] >> (nd[k].check & 63)
+				    & 1) {
+					if (nd[k].leaf)
+						break;  /* a literal is there */
+					k++;
+				} else
+					k = nd[k].skip;
+			}
+			if (k >= end)
+				break;          /* no literal of the group */
+		}
+		if (gi == ln->off + ln->n)
+			return 1;                       /* every group is there */
+	}
+	return 0;
+}
 /* Compile one section's accumulated alternation. */
 static int
 compile_section(struct pat_set *ps, const char *alt, const char *path,
@@ -56,7 +731,7 @@ compile_section(struct pat_set *ps, const char *alt, const char *path,
 		return -1;
 	}
 	/* JIT is an optimisation: without it matching is slower, not wrong. */
-	(void)pcre2_jit_compile(s->code, PCRE2_JIT_COMPLETE);
+	s->jit = pcre2_jit_compile(s->code, PCRE2_JIT_COMPLETE) == 0;
 	return 0;
 }
 
@@ -106,6 +781,10 @@ pat_load(const char *path, char *err, size_t errlen)
 			    (size_t)(ps->nsec + 1) * sizeof *ps->sec);
 			ps->sec[ps->nsec].name = xstrdup(line + 1);
 			ps->sec[ps->nsec].code = NULL;
+			ps->sec[ps->nsec].jit = 0;
+			ps->sec[ps->nsec].always = 0;
+			ps->sec[ps->nsec].line0 = ps->nlines;
+			ps->sec[ps->nsec].nlines = 0;
 			ps->nsec++;
 			secline = lineno;
 			altlen = 0;
@@ -141,6 +820,7 @@ pat_load(const char *path, char *err, size_t errlen)
 			break;
 		}
 		pcre2_code_free(one);
+		pf_line(ps, &ps->sec[ps->nsec - 1], line, n);
 		alt = xrealloc(alt, altlen + n + 8);
 		altlen += (size_t)sprintf(alt + altlen, "%s(?:%s)",
 		    altlen ? "|" : "", line);
@@ -182,6 +862,9 @@ pat_free(struct pat_set *ps)
 		pcre2_code_free(ps->sec[i].code);
 	}
 	free(ps->sec);
+	free(ps->nodes);
+	free(ps->grps);
+	free(ps->lines);
 	pcre2_match_data_free(ps->md);
 	pcre2_match_context_free(ps->mctx);
 	free(ps);
@@ -233,6 +916,49 @@ pat_match(struct pat_set *ps, int section, const char *s, size_t len,
 	*ms = ov[0];
 	*me = ov[1];
 	return 1;
+}
+
+void
+pat_text_init(struct pat_text *pt, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned c, prev = PF_BND;
+	size_t i;
+
+	pt->s = s;
+	pt->len = len;
+	memset(pt->bits, 0, sizeof pt->bits);
+	for (i = 0; i < len; i++) {
+		c = pf_class(u[i]);
+		pt->bits[64] |= 1ull << c;
+		if (pf_isword(u[i])) {
+			if (i == 0 || !pf_isword(u[i - 1]))
+				pt->bits[PF_BND] |= 1ull << c;
+			if (i + 1 == len || !pf_isword(u[i + 1]))
+				pt->bits[c] |= 1ull << PF_BND;
+		}
+		if (i > 0)
+			pt->bits[prev] |= 1ull << c;
+		prev = c;
+	}
+}
+
+int
+pat_match_text(struct pat_set *ps, int section, const struct pat_text *pt,
+    size_t to, size_t start, size_t *ms, size_t *me)
+{
+	const unsigned char *u = (const unsigned char *)pt->s;
+
+	if (section < 0 || section >= ps->nsec || start > to)
+		return 0;
+	/* The summary covers pt->s[0, pt->len): a shorter subject holds
+	 * fewer literals, unless the cut splits a word and so makes a word
+	 * end that the summary has not seen. */
+	if (to <= pt->len && !(to > 0 && to < pt->len && pf_isword(u[to - 1])
+	    && pf_isword(u[to])) &&
+	    !pf_may_match(ps, &ps->sec[section], pt->bits))
+		return 0;
+	return pat_match(ps, section, pt->s, to, start, ms, me);
 }
 
 unsigned long

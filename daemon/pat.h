@@ -11,6 +11,7 @@
 #define SLATE_PAT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct pat_set;
 
@@ -28,5 +29,19 @@ int pat_find(const struct pat_set *ps, const char *name);
 int pat_match(struct pat_set *ps, int section, const char *s, size_t len,
     size_t start, size_t *ms, size_t *me);
 unsigned long pat_limit_hits(const struct pat_set *ps);
+
+/* A question summarised once for all the sections it is matched against:
+ * which byte classes follow which, and which letters start or end a word.
+ * Each regex line is read at load for literals every match must contain,
+ * so a section none of whose lines could match is not run. */
+struct pat_text {
+	const char *s;
+	size_t len;
+	uint64_t bits[65];
+};
+void pat_text_init(struct pat_text *pt, const char *s, size_t len);
+/* pat_match() on pt->s[0, to), to <= pt->len, with the same result. */
+int pat_match_text(struct pat_set *ps, int section, const struct pat_text *pt,
+    size_t to, size_t start, size_t *ms, size_t *me);
 
 #endif
