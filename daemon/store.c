@@ -19,19 +19,42 @@
 /* sessions.seen is for the retention purge, counted in days: a turn
  * updates it only when it is this much older (one write less per turn). */
 #define STORE_SEEN_MS 60000
+#define STORE_STR_(x) #x
+#define STORE_STR(x) STORE_STR_(x)
 /* The session count for /metrics is kept from each job's changes and
  * recounted this often, for changes made by other processes (slate). */
 #define STORE_RECOUNT_S 60
 /* How long the writer waits for more turns to commit together, when the
  * last commit held more than one (so there is load to wait for). */
 #define STORE_COALESCE_US 250
+/* WAL checkpoints run on a thread of their own (they fsync), never in a
+ * commit: one is asked for when the WAL holds this many frames (SQLite's
+ * own default threshold), or when the writer has been idle this long. */
+#define STORE_CKPT_FRAMES 1000
+#define STORE_CKPT_IDLE_MS 1000
+/* The WAL's bound: past this many frames (the checkpointer cannot keep
+ * up, or a reader holds it back) the writer waits for a checkpoint pass
+ * between two batches, so that the next commit can start the WAL over. */
+#define STORE_WAL_MAX_FRAMES 10000
 
 enum {
-	Q_CREATE, Q_LOOKUP, Q_UPSERT, Q_SLOTS, Q_SEEN, Q_TURN, Q_UNANS, Q_LOAD, Q_HIST, Q_RESET,
-	Q_FORGET, Q_UNLINK, Q_PURGE, Q_PURGE_UNANS, Q_COUNT, Q_N
+	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
+	Q_CREATE, Q_LOOKUP, Q_UPSERT, Q_SLOTS, Q_SEEN, Q_TURN, Q_UNANS, Q_LOAD,
+	Q_TOUCH, Q_HIST, Q_RESET, Q_FORGET, Q_UNLINK, Q_PURGE, Q_PURGE_UNANS,
+	Q_COUNT, Q_N
 };
 
+/* Every statement is prepared once and kept: parsing "COMMIT" or
+ * "SAVEPOINT job" again for every batch cost as much as a turn's rows.
+ * None uses RETURNING, which builds and drops a temporary table on each
+ * run. */
 static const char *const store_sql[Q_N] = {
+	[Q_BEGIN] = "BEGIN IMMEDIATE",
+	[Q_COMMIT] = "COMMIT",
+	[Q_ROLLBACK] = "ROLLBACK",
+	[Q_SAVEPOINT] = "SAVEPOINT job",
+	[Q_RELEASE] = "RELEASE job",
+	[Q_ROLLBACK_TO] = "ROLLBACK TO job",
 	[Q_CREATE] = "INSERT INTO sessions (token, created, seen, slots) "
 		     "VALUES (?1, ?2, ?2, ?3) ON CONFLICT (token) DO NOTHING",
 	[Q_LOOKUP] = "SELECT reply FROM turns WHERE session = ?1 AND id = ?2",
@@ -39,16 +62,18 @@ static const char *const store_sql[Q_N] = {
 		     "VALUES (?1, ?2, ?2, ?3) ON CONFLICT (token) DO UPDATE "
 		     "SET seen = excluded.seen, slots = excluded.slots",
 	/* a turn's session: slots always, seen at most once a minute, so
-	 * that the (seen) index is not rewritten on every question */
-	[Q_SLOTS] = "UPDATE sessions SET slots = ?2 WHERE token = ?1 "
-		    "RETURNING seen",
-	[Q_SEEN] = "UPDATE sessions SET seen = ?2 WHERE token = ?1",
+	 * that the (seen) index is not rewritten on every question; the
+	 * condition is in the WHERE, not in a SET, since an indexed column
+	 * in a SET rewrites its index entry even when the value stays */
+	[Q_SLOTS] = "UPDATE sessions SET slots = ?2 WHERE token = ?1",
+	[Q_SEEN] = "UPDATE sessions SET seen = ?2 WHERE token = ?1 "
+		   "AND seen <= ?2 - " STORE_STR(STORE_SEEN_MS),
 	[Q_TURN] = "INSERT INTO turns (session, id, ts, user_text, bot_text, "
 		   "reply) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[Q_UNANS] = "INSERT INTO unanswered (ts, session, text) "
 		    "VALUES (?1, ?2, ?3)",
-	[Q_LOAD] = "UPDATE sessions SET seen = ?2 WHERE token = ?1 "
-		   "RETURNING slots",
+	[Q_LOAD] = "SELECT slots FROM sessions WHERE token = ?1",
+	[Q_TOUCH] = "UPDATE sessions SET seen = ?2 WHERE token = ?1",
 	[Q_HIST] = "SELECT id, ts, user_text, bot_text, reply FROM turns "
 		   "WHERE session = ?1 ORDER BY rowid DESC LIMIT ?2",
 	[Q_RESET] = "UPDATE sessions SET slots = ?2, seen = ?3 "
@@ -113,8 +138,24 @@ struct store {
 	long counted;                   /* sessions, -1 unknown */
 	time_t counted_at;
 	int last_batch;                 /* jobs in the last batch */
+	int wal_frames;                 /* in the WAL after the last commit */
+	int ck_mark;                    /* wal_frames at the last pass asked */
 	struct store_ring ring[STORE_RING];
 	int ring_next;
+	int ring_added;                 /* entries the running attempt added */
+	/* The checkpointer: its own connection and thread, so that the
+	 * fsyncs of a checkpoint never hold up a commit, and so a reply. */
+	sqlite3 *ckdb;                  /* NULL: no WAL (an in-memory db) */
+	pthread_t ckthread;
+	pthread_cond_t ckcv;            /* the checkpointer waits on it */
+	pthread_cond_t ckdone;          /* the writer waits on it (bound) */
+	/* under mu */
+	int ck_stop;
+	int ck_frames;                  /* WAL frames at the last commit */
+	unsigned long ck_commits;       /* commits so far */
+	unsigned long ck_asked;         /* passes asked for */
+	unsigned long ck_passes;        /* passes finished */
+	struct timespec ck_last;        /* time of the last commit */
 };
 
 
@@ -201,22 +242,39 @@ store_fail(struct store *s, struct store_job *j, const char *what)
 	return -1;
 }
 
+/* Back to the start, and no pointer into a job kept: text is bound
+ * SQLITE_STATIC (not copied), and the job is freed after the batch. */
+static void
+store_reset(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
 static int
 store_step_done(sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
-	sqlite3_reset(st);
+	store_reset(st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* Text stays the job's (or a literal's) until the statement is reset,
+ * which is always before the job leaves the thread: no copy. */
 static void
 bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, i);
+}
+
+static int
+store_run_q(struct store *s, int q)
+{
+	return store_step_done(s->q[q]);
 }
 
 /* The history entries of one session, oldest first. */
@@ -226,7 +284,7 @@ store_history(struct store *s, const char *token)
 	sqlite3_stmt *st = s->q[Q_HIST];
 	json_t *rev = json_array(), *hist = json_array();
 
-	sqlite3_bind_text(st, 1, token, -1, SQLITE_TRANSIENT);
+	bind_text(st, 1, token);
 	sqlite3_bind_int(st, 2, s->o.history_max);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
@@ -263,7 +321,7 @@ store_history(struct store *s, const char *token)
 		    "from", "user", "text", ut ? ut : "", "ts", ts, "id",
 		    id ? id : ""));
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	for (size_t i = json_array_size(rev); i > 0; i--)
 		json_array_append(hist, json_array_get(rev, i - 1));
 	json_decref(rev);
@@ -277,25 +335,29 @@ store_do_load(struct store *s, struct store_job *j)
 	json_t *slots = NULL;
 	int rc;
 
-	sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, j->ts);
+	bind_text(st, 1, j->token);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		const char *t = (const char *)sqlite3_column_text(st, 0);
 
 		slots = t ? json_loads(t, 0, NULL) : NULL;
 		j->found = 1;
+		rc = SQLITE_DONE;
 	}
-	/* RETURNING: step to the end before reset so the update completes */
-	while (rc == SQLITE_ROW)
-		rc = sqlite3_step(st);
-	sqlite3_reset(st);
+	store_reset(st);
 	if (rc != SQLITE_DONE) {
 		json_decref(slots);
 		return store_fail(s, j, "load");
 	}
 	if (!j->found)
 		return 0;
+	st = s->q[Q_TOUCH];
+	bind_text(st, 1, j->token);
+	sqlite3_bind_int64(st, 2, j->ts);
+	if (store_step_done(st)) {
+		json_decref(slots);
+		return store_fail(s, j, "load");
+	}
 	j->result = json_pack("{s:o,s:o}", "slots",
 	    slots ? slots : json_object(), "history",
 	    s->o.transcripts ? store_history(s, j->token) : json_array());
@@ -312,25 +374,54 @@ store_ring_find(struct store *s, const char *token, const char *id)
 	return NULL;
 }
 
+/* Remember a reply in memory (--no-transcripts).  Called last in a turn,
+ * after its rows, so that a failing turn leaves no entry behind. */
+static void
+store_ring_add(struct store *s, const struct store_job *j)
+{
+	struct store_ring *r = &s->ring[s->ring_next];
+
+	s->ring_next = (s->ring_next + 1) % STORE_RING;
+	s->ring_added++;
+	free(r->reply);
+	snprintf(r->token, sizeof r->token, "%s", j->token);
+	snprintf(r->id, sizeof r->id, "%s", j->id);
+	r->reply = xstrdup(j->reply);
+}
+
+/* The transaction that added the last ring_added entries was rolled
+ * back: forget them, or a resend would be taken for a repeat. */
+static void
+store_ring_undo(struct store *s)
+{
+	int n = s->ring_added < STORE_RING ? s->ring_added : STORE_RING;
+
+	for (int k = 0; k < n; k++) {
+		s->ring_next = (s->ring_next + STORE_RING - 1) % STORE_RING;
+		free(s->ring[s->ring_next].reply);
+		s->ring[s->ring_next].reply = NULL;
+	}
+	s->ring_added = 0;
+}
+
 static int
 store_do_turn(struct store *s, struct store_job *j)
 {
 	sqlite3_stmt *st;
 	const char *prev = NULL;
-	int64_t seen = 0;
-	int rc, exists = 0;
+	const char *slots = j->slots ? j->slots : "{}";
 
 	if (s->o.transcripts) {
 		st = s->q[Q_LOOKUP];
-		sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, j->id, -1, SQLITE_TRANSIENT);
+		bind_text(st, 1, j->token);
+		bind_text(st, 2, j->id);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			prev = (const char *)sqlite3_column_text(st, 0);
 		if (prev) {
 			j->found = 1;
 			j->result = json_loads(prev, 0, NULL);
 		}
-		sqlite3_reset(st);
+		store_reset(st);
 	} else {
 		struct store_ring *r = store_ring_find(s, j->token, j->id);
 
@@ -341,62 +432,49 @@ store_do_turn(struct store *s, struct store_job *j)
 	}
 	if (j->found)
 		return 0;
-	st = s->q[Q_SLOTS];
-	sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
-	bind_text(st, 2, j->slots ? j->slots : "{}");
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		seen = sqlite3_column_int64(st, 0);
-		rc = sqlite3_step(st);
-		exists = 1;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	/* seen first: it only writes when a minute has passed */
+	st = s->q[Q_SEEN];
+	bind_text(st, 1, j->token);
+	sqlite3_bind_int64(st, 2, j->ts);
+	if (store_step_done(st))
 		return store_fail(s, j, "session");
-	if (!exists) {
+	st = s->q[Q_SLOTS];
+	bind_text(st, 1, j->token);
+	bind_text(st, 2, slots);
+	if (store_step_done(st))
+		return store_fail(s, j, "session");
+	if (sqlite3_changes(s->db) == 0) {
 		/* its CREATE failed, or it was purged meanwhile */
 		st = s->q[Q_UPSERT];
-		sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
+		bind_text(st, 1, j->token);
 		sqlite3_bind_int64(st, 2, j->ts);
-		bind_text(st, 3, j->slots ? j->slots : "{}");
+		bind_text(st, 3, slots);
 		if (store_step_done(st))
 			return store_fail(s, j, "session");
 		j->dsessions = 1;
-	} else if (j->ts - seen >= STORE_SEEN_MS) {
-		st = s->q[Q_SEEN];
-		sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 2, j->ts);
-		if (store_step_done(st))
-			return store_fail(s, j, "session");
 	}
 	if (s->o.transcripts) {
 		st = s->q[Q_TURN];
-		sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, j->id, -1, SQLITE_TRANSIENT);
+		bind_text(st, 1, j->token);
+		bind_text(st, 2, j->id);
 		sqlite3_bind_int64(st, 3, j->ts);
 		bind_text(st, 4, j->user_text);
 		bind_text(st, 5, j->bot_text);
 		bind_text(st, 6, j->reply ? j->reply : "{}");
 		if (store_step_done(st))
 			return store_fail(s, j, "turn");
-	} else if (j->reply) {
-		struct store_ring *r = &s->ring[s->ring_next];
-
-		s->ring_next = (s->ring_next + 1) % STORE_RING;
-		free(r->reply);
-		snprintf(r->token, sizeof r->token, "%s", j->token);
-		snprintf(r->id, sizeof r->id, "%s", j->id);
-		r->reply = strdup(j->reply);
 	}
 	if (j->fallback && j->user_text) {
 		st = s->q[Q_UNANS];
 		sqlite3_bind_int64(st, 1, j->ts);
 		/* without transcripts, nothing said is tied to a session */
 		bind_text(st, 2, s->o.transcripts ? j->token : NULL);
-		sqlite3_bind_text(st, 3, j->user_text, -1, SQLITE_TRANSIENT);
+		bind_text(st, 3, j->user_text);
 		if (store_step_done(st))
 			return store_fail(s, j, "unanswered");
 	}
+	if (!s->o.transcripts && j->reply)
+		store_ring_add(s, j);
 	return 0;
 }
 
@@ -408,7 +486,7 @@ store_do(struct store *s, struct store_job *j)
 	switch (j->op) {
 	case STORE_CREATE:
 		st = s->q[Q_CREATE];
-		sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
+		bind_text(st, 1, j->token);
 		sqlite3_bind_int64(st, 2, j->ts);
 		bind_text(st, 3, j->slots ? j->slots : "{}");
 		if (store_step_done(st))
@@ -421,7 +499,7 @@ store_do(struct store *s, struct store_job *j)
 		return store_do_turn(s, j);
 	case STORE_RESET:
 		st = s->q[Q_RESET];
-		sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
+		bind_text(st, 1, j->token);
 		bind_text(st, 2, j->slots ? j->slots : "{}");
 		sqlite3_bind_int64(st, 3, j->ts);
 		return store_step_done(st) ? store_fail(s, j, "reset") : 0;
@@ -433,13 +511,13 @@ store_do(struct store *s, struct store_job *j)
 				s->ring[i].reply = NULL;
 			}
 		st = s->q[Q_FORGET];
-		sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
+		bind_text(st, 1, j->token);
 		if (store_step_done(st))
 			return store_fail(s, j, "forget");
 		j->found = sqlite3_changes(s->db) > 0;
 		j->dsessions = -j->found;
 		st = s->q[Q_UNLINK];
-		sqlite3_bind_text(st, 1, j->token, -1, SQLITE_TRANSIENT);
+		bind_text(st, 1, j->token);
 		return store_step_done(st) ? store_fail(s, j, "forget") : 0;
 	case STORE_PURGE: {
 		int64_t cut = j->ts - (int64_t)s->o.session_days * 86400000;
@@ -458,53 +536,89 @@ store_do(struct store *s, struct store_job *j)
 	return -1;
 }
 
-static int
-store_exec(struct store *s, const char *sql)
+/* A job's results, as if it had not run (before a run, and when its
+ * transaction is rolled back). */
+static void
+store_job_clear(struct store_job *j)
 {
-	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	j->rc = 0;
+	j->found = 0;
+	j->dsessions = 0;
+	j->err[0] = '\0';
+	json_decref(j->result);
+	j->result = NULL;
 }
 
-/* Run one batch in one transaction.  Each job is inside a savepoint, so a
- * failing job is undone alone and the others still commit. */
+static void
+store_fail_all(struct store_job *batch, const char *why)
+{
+	for (struct store_job *j = batch; j; j = j->next) {
+		store_job_clear(j);
+		j->rc = -1;
+		snprintf(j->err, sizeof j->err, "%s", why);
+	}
+}
+
+/* Run a batch in one transaction.  Fast (careful = 0): the jobs one after
+ * the other, and -1 as soon as one fails, with everything rolled back.
+ * Careful: each job in a savepoint, so that a failing job is undone alone
+ * and the others still commit.  A savepoint copies every page a job
+ * changes to the statement journal, so it is only paid for when a job has
+ * failed (disk full, a lock), which is when it is needed.  The first
+ * error is left in failed. */
+static int
+store_attempt(struct store *s, struct store_job *batch, int careful,
+    char *failed, size_t size)
+{
+	s->ring_added = 0;
+	for (struct store_job *j = batch; j; j = j->next)
+		store_job_clear(j);
+	if (store_run_q(s, Q_BEGIN) != 0) {
+		store_errmsg(s, "begin", failed, size);
+		store_fail_all(batch, failed);
+		return 0;
+	}
+	for (struct store_job *j = batch; j; j = j->next) {
+		if (careful && store_run_q(s, Q_SAVEPOINT) != 0) {
+			store_fail(s, j, "savepoint");
+			if (!failed[0])
+				snprintf(failed, size, "%s", j->err);
+			continue;
+		}
+		if (store_do(s, j) == 0) {
+			if (careful)
+				store_run_q(s, Q_RELEASE);
+			continue;
+		}
+		if (!failed[0])
+			snprintf(failed, size, "%s", j->err);
+		if (!careful) {
+			store_run_q(s, Q_ROLLBACK);
+			store_ring_undo(s);
+			return -1;
+		}
+		j->dsessions = 0;
+		store_run_q(s, Q_ROLLBACK_TO);
+		store_run_q(s, Q_RELEASE);
+	}
+	if (store_run_q(s, Q_COMMIT) != 0) {
+		store_errmsg(s, "commit", failed, size);
+		store_fail_all(batch, failed);
+		store_run_q(s, Q_ROLLBACK);
+		store_ring_undo(s);
+	}
+	return 0;
+}
+
+/* Run one batch and publish the health and session count it leaves. */
 static void
 store_batch(struct store *s, struct store_job *batch)
 {
-	int began = store_exec(s, "BEGIN IMMEDIATE") == 0;
 	char failed[160] = "";
 
-	/* the message now: later statements overwrite it */
-	if (!began)
-		store_errmsg(s, "begin", failed, sizeof failed);
+	if (store_attempt(s, batch, 0, failed, sizeof failed) != 0)
+		store_attempt(s, batch, 1, failed, sizeof failed);
 
-	for (struct store_job *j = batch; j; j = j->next) {
-		if (!began) {
-			j->rc = -1;
-			snprintf(j->err, sizeof j->err, "%s", failed);
-			continue;
-		}
-		store_exec(s, "SAVEPOINT job");
-		j->dsessions = 0;
-		if (store_do(s, j) == 0) {
-			store_exec(s, "RELEASE job");
-		} else {
-			j->dsessions = 0;
-			store_exec(s, "ROLLBACK TO job");
-			store_exec(s, "RELEASE job");
-			snprintf(failed, sizeof failed, "%s", j->err);
-		}
-	}
-	if (began && store_exec(s, "COMMIT") != 0) {
-		store_errmsg(s, "commit", failed, sizeof failed);
-		for (struct store_job *j = batch; j; j = j->next) {
-			j->rc = -1;
-			snprintf(j->err, sizeof j->err, "%s", failed);
-			json_decref(j->result);
-			j->result = NULL;
-			j->found = 0;
-			j->dsessions = 0;
-		}
-		store_exec(s, "ROLLBACK");
-	}
 	/* no count(*) per batch: it reads the whole table */
 	long n = s->counted;
 	time_t now = time(NULL);
@@ -529,6 +643,110 @@ store_batch(struct store *s, struct store_job *batch)
 	else
 		snprintf(s->state, sizeof s->state, "ok");
 	pthread_mutex_unlock(&s->mu);
+}
+
+/* SQLite calls this on the writer after each commit, with the frames now
+ * in the WAL; it replaces the automatic checkpoint, which would run right
+ * here, inside COMMIT, fsyncs and all. */
+static int
+store_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct store *s = arg;
+
+	s->wal_frames = frames;
+	return SQLITE_OK;
+}
+
+/* After a batch: tell the checkpointer how big the WAL is, and wake it
+ * when a pass is due: once per STORE_CKPT_FRAMES new frames.  Not after
+ * every commit once the WAL is past the threshold (as SQLite's own
+ * checkpoint does): the WAL only starts over when a pass has copied all
+ * of it before the next commit begins, which under load a pass running
+ * beside the writer seldom manages, so the WAL stays past the threshold
+ * and a pass per commit would sort the WAL's index and fsync twice for a
+ * handful of pages.
+ * Past the bound, wait for a pass that starts after this commit, so that
+ * the next commit starts the WAL over; this is the only way the writer
+ * ever waits for a checkpoint, after the batch's replies are on their
+ * way, and only when passes beside the writer do not get the WAL to
+ * start over (sustained load) or fall behind (a slow disk, a reader). */
+static void
+store_ckpt_note(struct store *s)
+{
+	if (s->ckdb == NULL)
+		return;
+	if (s->wal_frames < s->ck_mark)
+		s->ck_mark = 0;         /* the WAL started over */
+	pthread_mutex_lock(&s->mu);
+	s->ck_frames = s->wal_frames;
+	s->ck_commits++;
+	clock_gettime(CLOCK_MONOTONIC, &s->ck_last);
+	if (s->wal_frames - s->ck_mark >= STORE_CKPT_FRAMES) {
+		s->ck_mark = s->wal_frames;
+		s->ck_asked = s->ck_passes + 1;
+		pthread_cond_signal(&s->ckcv);
+	}
+	if (s->wal_frames >= STORE_WAL_MAX_FRAMES) {
+		/* one pass may be running since before this commit */
+		unsigned long want = s->ck_passes + 2;
+
+		s->ck_asked = want;
+		pthread_cond_signal(&s->ckcv);
+		while (s->ck_passes < want && !s->ck_stop)
+			pthread_cond_wait(&s->ckdone, &s->mu);
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+static long
+store_ms_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - t->tv_sec) * 1000 +
+	    (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+/* The checkpointer thread: a PASSIVE checkpoint (it never blocks the
+ * writer, nor waits for it) when the writer asks for one, and when
+ * commits have been idle for STORE_CKPT_IDLE_MS, so that a quiet server
+ * keeps a small WAL and its data in the main file. */
+static void *
+store_ckpt_main(void *arg)
+{
+	struct store *s = arg;
+	unsigned long done_commits = 0;
+
+	pthread_mutex_lock(&s->mu);
+	while (!s->ck_stop) {
+		int due = s->ck_asked > s->ck_passes ||
+		    (s->ck_commits != done_commits && s->ck_frames > 0 &&
+		    store_ms_since(&s->ck_last) >= STORE_CKPT_IDLE_MS);
+
+		if (!due) {
+			struct timespec until;
+
+			clock_gettime(CLOCK_MONOTONIC, &until);
+			until.tv_nsec += STORE_CKPT_IDLE_MS % 1000 * 1000000L;
+			until.tv_sec += STORE_CKPT_IDLE_MS / 1000 +
+			    until.tv_nsec / 1000000000L;
+			until.tv_nsec %= 1000000000L;
+			pthread_cond_timedwait(&s->ckcv, &s->mu, &until);
+			continue;
+		}
+		done_commits = s->ck_commits;
+		pthread_mutex_unlock(&s->mu);
+		/* errors (busy, disk full) are the writer's to report: the
+		 * next pass tries again */
+		sqlite3_wal_checkpoint_v2(s->ckdb, NULL,
+		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		pthread_mutex_lock(&s->mu);
+		s->ck_passes++;
+		pthread_cond_broadcast(&s->ckdone);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
 }
 
 static void *
@@ -565,10 +783,11 @@ store_main(void *arg)
 		pthread_mutex_lock(&s->mu);
 		*s->done_tail = batch;
 		s->done_tail = &last->next;
-		for (struct store_job *j = batch; j; j = j->next)
-			s->queued--;
+		s->queued -= s->last_batch;
 		pthread_mutex_unlock(&s->mu);
+		/* one wake for the whole batch */
 		s->wake(s->wake_arg);
+		store_ckpt_note(s);
 	}
 	return NULL;
 }
@@ -605,6 +824,47 @@ store_open_err(struct store *s, const char *path, const char *msg, char *err,
 	snprintf(err, errlen, "%s: %s%s%s", path, msg, sys, hint);
 }
 
+/* Whether the database ended up in WAL mode: an in-memory one (the
+ * fuzzer's) cannot, and then has no WAL to checkpoint. */
+static int
+store_is_wal(struct store *s)
+{
+	sqlite3_stmt *st;
+	int wal = 0;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode", -1, &st,
+	    NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *m = (const char *)sqlite3_column_text(st, 0);
+
+		wal = m && strcmp(m, "wal") == 0;
+	}
+	sqlite3_finalize(st);
+	return wal;
+}
+
+/* The checkpointer's connection to the same file.  Without one (an
+ * in-memory database, or one that will not open) SQLite's automatic
+ * checkpoint stays on, in the commit, as before. */
+static void
+store_ckpt_open(struct store *s)
+{
+	const char *file = sqlite3_db_filename(s->db, "main");
+
+	if (!store_is_wal(s) || file == NULL || file[0] == '\0')
+		return;
+	if (sqlite3_open_v2(file, &s->ckdb, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_exec(s->ckdb, "PRAGMA synchronous = NORMAL", NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		sqlite3_close(s->ckdb);
+		s->ckdb = NULL;
+		return;
+	}
+	sqlite3_wal_hook(s->db, store_wal_hook, s);
+}
+
 struct store *
 store_open(const char *path, const struct store_opts *o,
     void (*wake)(void *), void *arg, char *err, size_t errlen)
@@ -612,6 +872,7 @@ store_open(const char *path, const struct store_opts *o,
 	struct store *s = xcalloc(1, sizeof *s);
 	char *msg = NULL;
 	sigset_t all, old;
+	pthread_condattr_t ca;
 	int rc;
 
 	s->o = *o;
@@ -657,23 +918,42 @@ store_open(const char *path, const struct store_opts *o,
 	sqlite3_reset(s->q[Q_COUNT]);
 	s->counted = s->sessions;
 	s->counted_at = time(NULL);
+	store_ckpt_open(s);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
+	pthread_cond_init(&s->ckdone, NULL);
+	/* the checkpointer's idle timeout must not jump with the wall clock */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->ckcv, &ca);
+	pthread_condattr_destroy(&ca);
+	clock_gettime(CLOCK_MONOTONIC, &s->ck_last);
 	sigfillset(&all);
 	/* signals are the main thread's business: see slated.c */
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	rc = pthread_create(&s->thread, NULL, store_main, s);
+	if (rc == 0 && s->ckdb &&
+	    pthread_create(&s->ckthread, NULL, store_ckpt_main, s) != 0) {
+		/* no checkpointer: SQLite's own, in the commit, as before */
+		sqlite3_wal_hook(s->db, NULL, NULL);
+		sqlite3_wal_autocheckpoint(s->db, STORE_CKPT_FRAMES);
+		sqlite3_close(s->ckdb);
+		s->ckdb = NULL;
+	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot start the store thread");
 		pthread_mutex_destroy(&s->mu);
 		pthread_cond_destroy(&s->cv);
+		pthread_cond_destroy(&s->ckcv);
+		pthread_cond_destroy(&s->ckdone);
 		goto fail;
 	}
 	return s;
 fail:
 	for (int i = 0; i < Q_N; i++)
 		sqlite3_finalize(s->q[i]);
+	sqlite3_close(s->ckdb);
 	sqlite3_close(s->db);
 	free(s);
 	return NULL;
@@ -746,6 +1026,14 @@ store_close(struct store *s)
 	pthread_cond_signal(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 	pthread_join(s->thread, NULL);
+	if (s->ckdb) {
+		pthread_mutex_lock(&s->mu);
+		s->ck_stop = 1;
+		pthread_cond_signal(&s->ckcv);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->ckthread, NULL);
+		sqlite3_close(s->ckdb);
+	}
 	for (j = store_done(s); j; j = next) {
 		next = j->next;
 		store_job_free(j);
@@ -754,9 +1042,12 @@ store_close(struct store *s)
 		sqlite3_finalize(s->q[i]);
 	for (int i = 0; i < STORE_RING; i++)
 		free(s->ring[i].reply);
-	/* the last connection checkpoints the WAL into the main file */
+	/* the last connection checkpoints the WAL into the main file: the
+	 * checkpointer's is closed first so that this one is the last */
 	sqlite3_close(s->db);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv);
+	pthread_cond_destroy(&s->ckcv);
+	pthread_cond_destroy(&s->ckdone);
 	free(s);
 }
