@@ -8,11 +8,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <strings.h>
 #include "ans.h"
 #include "dlg.h"
 #include "rep.h"
 #include "norm.h"
+#include "xmem.h"
 
 enum {
 	I_DEFINITION, I_DUTIES, I_COMPARE, I_HIERARCHY, I_VARIATION, I_CREDIT,
@@ -107,7 +109,7 @@ find_roles(const struct dlg_src *d, struct parse *p)
 	size_t s, e, at;
 
 	for (i = 0; i < pat_count(d->roles); i++) {
-		role = kb_find_role(d->kb, pat_name(d->roles, i));
+		role = d->role_of[i];
 		for (at = 0; n < 32 && pat_match_text(d->roles, i, &p->pt, p->len,
 		    at, &s, &e); at = e > s ? e : s + 1)
 			all[n++] = (struct mention){ role, s, e };
@@ -185,21 +187,20 @@ offtopic(const struct dlg_src *d, struct parse *p)
 	return p->offtopic;
 }
 
-/* Does the section called name of ps match the question? */
+/* Does section sec of ps (-1: a section the files lack) match? */
 static int
-section_match(struct pat_set *ps, const char *name, const struct parse *p)
+section_match(struct pat_set *ps, int sec, const struct parse *p)
 {
-	int sec = pat_find(ps, name);
 	size_t s, e;
 
 	return sec >= 0 && pat_match_text(ps, sec, &p->pt, p->len, 0, &s, &e);
 }
 
-/* Does the context.txt section called name match the question? */
+/* Does the context.txt section sec (a d->sec_* index) match? */
 static int
-context(const struct dlg_src *d, const struct parse *p, const char *name)
+context(const struct dlg_src *d, const struct parse *p, int sec)
 {
-	return section_match(d->context, name, p);
+	return section_match(d->context, sec, p);
 }
 
 static int
@@ -211,7 +212,7 @@ intent_in(const struct dlg_src *d, const struct parse *p, size_t from,
 
 	for (i = 0; i < pat_count(d->intents); i++)
 		if (pat_match_text(d->intents, i, &p->pt, to, from, &s, &e))
-			return dlg_intent_find(pat_name(d->intents, i));
+			return d->intent_of[i];
 	return -1;
 }
 
@@ -272,8 +273,7 @@ find_intent(const struct dlg_src *d, struct parse *p, size_t *qs,
 			if (tp >= 0 || (in >= 0 && !is_smalltalk(in))) {
 				*qs = sn[i].s;
 				*qe = sn[i].e;
-				p->topic = tp >= 0 ? kb_find_topic(d->kb,
-				    pat_name(d->topics, tp)) : -1;
+				p->topic = tp >= 0 ? d->topic_of[tp] : -1;
 				return in;
 			}
 			if (in >= 0 && small < 0)
@@ -311,7 +311,7 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	 * "show" is only the noun that "stage" qualifies. */
 	first = (size_t)-1;
 	for (i = 0; i < pat_count(d->industries); i++) {
-		int v = kb_var_find(pat_name(d->industries, i));
+		int v = d->industry_of[i];
 
 		if (!pat_match_text(d->industries, i, &p->pt, p->len, 0, &s, &e))
 			continue;
@@ -327,7 +327,7 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	}
 	sec = first_section_match(d->capacities, &p->pt, NULL);
 	if (sec >= 0)
-		p->capacity = kb_var_find(pat_name(d->capacities, sec));
+		p->capacity = d->capacity_of[sec];
 	p->topic = -1;
 	p->intent = find_intent(d, p, &qs, &qe);
 	/* "...want 'p.g.a.' after their names. What does that mean?": a
@@ -338,12 +338,11 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 			break;
 	if (p->topic < 0 && i == p->nocc && (qs > 0 || qe < p->len)) {
 		sec = first_priority(d->topics, p, 0, p->len);
-		p->topic = sec >= 0 ? kb_find_topic(d->kb,
-		    pat_name(d->topics, sec)) : -1;
+		p->topic = sec >= 0 ? d->topic_of[sec] : -1;
 	}
 	/* A role named right after "I'm a" / "I work as" is where the person
 	 * is now, not what they are asking about. */
-	sec = pat_find(d->context, "self");
+	sec = d->sec_self;
 	for (first = 0; p->nocc > 0 && sec >= 0 &&
 	    pat_match_text(d->context, sec, &p->pt, p->len, first, &s, &e);
 	    first = e > s ? e : s + 1)
@@ -357,7 +356,7 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	/* A career question is about the role the person wants to reach:
 	 * "...do I need to be a UPM first or can I jump straight to line
 	 * producer?" */
-	sec = pat_find(d->context, "target");
+	sec = d->sec_target;
 	for (first = 0; p->intent == I_CAREER && p->nm > 1 && sec >= 0 &&
 	    pat_match_text(d->context, sec, &p->pt, p->len, first, &s, &e);
 	    first = e > s ? e : s + 1)
@@ -389,8 +388,8 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	p->slot_only = p->nm == 0 && p->self_role < 0 &&
 	    (p->industry >= 0 || p->capacity >= 0 || p->international) &&
 	    (p->intent < 0 || p->intent == I_FUNDING ||
-	    p->intent == I_VARIATION) && (context(d, p, "carry") ||
-	    !context(d, p, "question"));
+	    p->intent == I_VARIATION) && (context(d, p, d->sec_carry) ||
+	    !context(d, p, d->sec_question));
 }
 
 /* ---- state helpers ------------------------------------------------------ */
@@ -401,19 +400,27 @@ role_of(const struct dlg_src *d, const char *id)
 	return id[0] ? kb_find_role(d->kb, id) : NO_ROLE;
 }
 
+/* snprintf(slot, ENG_ID_MAX, "%s", v) without the format machinery: a
+ * turn sets several slots. */
+static void
+set_str(char *slot, const char *v)
+{
+	size_t n = v ? strlen(v) : 0;
+
+	if (n >= ENG_ID_MAX)
+		n = ENG_ID_MAX - 1;
+	memcpy(slot, v ? v : "", n);
+	slot[n] = '\0';
+}
+
 static void
 set_role(const struct dlg_src *d, char *slot, int role)
 {
 	const struct kb_role *r = kb_role(d->kb, role);
 
-	snprintf(slot, ENG_ID_MAX, "%s", r ? r->id : "");
+	set_str(slot, r ? r->id : NULL);
 }
 
-static void
-set_str(char *slot, const char *v)
-{
-	snprintf(slot, ENG_ID_MAX, "%s", v ? v : "");
-}
 
 static int
 industry_variations(const struct kb_role *r)
@@ -735,7 +742,7 @@ fill_pending(const struct dlg_src *d, const struct parse *p,
 		return 1;
 	}
 	if (strcmp(st->pending, "from_role") == 0 &&
-	    (p->self_role >= 0 || (p->nm == 1 && !context(d, p, "carry")))) {
+	    (p->self_role >= 0 || (p->nm == 1 && !context(d, p, d->sec_carry)))) {
 		set_role(d, st->from_role, p->self_role >= 0 ? p->self_role :
 		    p->m[0].role);
 		return 1;
@@ -777,7 +784,7 @@ apply_entities(const struct dlg_src *d, const struct parse *p, int intent,
 		return;
 	}
 	if (intent == I_HIERARCHY && p->nm == 1 && st->role[0] &&
-	    role_of(d, st->role) != p->m[0].role && context(d, p, "refer")) {
+	    role_of(d, st->role) != p->m[0].role && context(d, p, d->sec_refer)) {
 		/* "where does that sit compared to a co-EP?" */
 		set_role(d, st->other_role, p->m[0].role);
 		return;
@@ -824,8 +831,8 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 	 * at a different role the session is about makes it a comparison. */
 	if (intent == I_VARIATION && p.nm == 1 && st->role[0] &&
 	    role_of(d, st->role) != p.m[0].role &&
-	    section_match(d->intents, "compare", &p) &&
-	    context(d, &p, "refer"))
+	    section_match(d->intents, d->sec_compare, &p) &&
+	    context(d, &p, d->sec_refer))
 		intent = p.intent = I_COMPARE;
 	if (p.slot_only && dlg_intent_find(st->last_intent) >= 0 &&
 	    !is_smalltalk(dlg_intent_find(st->last_intent)))
@@ -839,7 +846,7 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 	}
 	/* "an insurance producer", "oil producers": the role word is there,
 	 * the trade is not ours. */
-	if (p.nocc > 0 && section_match(d->offtopic, "not-media", &p)) {
+	if (p.nocc > 0 && section_match(d->offtopic, d->sec_not_media, &p)) {
 		fallback(d, &p, 1, out);
 		goto done;
 	}
@@ -847,7 +854,7 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 	 * conversation and ask the last question again. */
 	if (p.nm == 0 && st->other_role[0] && dlg_intent_find(st->last_intent)
 	    >= 0 && (p.intent < 0 || p.intent == dlg_intent_find(
-	    st->last_intent)) && section_match(d->context, "other", &p)) {
+	    st->last_intent)) && section_match(d->context, d->sec_other, &p)) {
 		char tmp[ENG_ID_MAX];
 
 		memcpy(tmp, st->role, ENG_ID_MAX);
@@ -946,7 +953,7 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 	 * conversation it is not one. */
 	if ((p.intent == I_DEFINITION || p.intent == I_DUTIES) &&
 	    intent == p.intent && p.nm == 0 && !p.slot_only &&
-	    !context(d, &p, "refer")) {
+	    !context(d, &p, d->sec_refer)) {
 		fallback(d, &p, 0, out);
 		goto done;
 	}
@@ -1008,8 +1015,41 @@ static int ok_topic(const struct dlg_src *d, const char *n)
 static int ok_capacity(const struct dlg_src *d, const char *n)
 { int v = kb_var_find(n); (void)d; return v == KB_FUNDING || v == KB_CREATIVE; }
 
+/* A table of what each section of ps stands for, by find(name). */
+static int *
+map_sections(const struct dlg_src *d, const struct pat_set *ps,
+    int (*find)(const struct dlg_src *, const char *))
+{
+	int *m = xcalloc((size_t)pat_count(ps), sizeof *m), i;
+
+	for (i = 0; i < pat_count(ps); i++)
+		m[i] = find(d, pat_name(ps, i));
+	return m;
+}
+
+static int map_role(const struct dlg_src *d, const char *n)
+{ return kb_find_role(d->kb, n); }
+static int map_intent(const struct dlg_src *d, const char *n)
+{ (void)d; return dlg_intent_find(n); }
+static int map_var(const struct dlg_src *d, const char *n)
+{ (void)d; return kb_var_find(n); }
+static int map_topic(const struct dlg_src *d, const char *n)
+{ return kb_find_topic(d->kb, n); }
+
+void
+dlg_release(struct dlg_src *d)
+{
+	free(d->role_of);
+	free(d->intent_of);
+	free(d->industry_of);
+	free(d->capacity_of);
+	free(d->topic_of);
+	d->role_of = d->intent_of = d->industry_of = d->capacity_of =
+	    d->topic_of = NULL;
+}
+
 int
-dlg_validate(const struct dlg_src *d, const char *dir, char *err,
+dlg_validate(struct dlg_src *d, const char *dir, char *err,
     size_t errlen)
 {
 	char path[1024];
@@ -1044,5 +1084,19 @@ dlg_validate(const struct dlg_src *d, const char *dir, char *err,
 			    kb_topic(d->kb, i)->id);
 			return -1;
 		}
+	dlg_release(d);
+	d->role_of = map_sections(d, d->roles, map_role);
+	d->intent_of = map_sections(d, d->intents, map_intent);
+	d->industry_of = map_sections(d, d->industries, map_var);
+	d->capacity_of = map_sections(d, d->capacities, map_var);
+	d->topic_of = map_sections(d, d->topics, map_topic);
+	d->sec_self = pat_find(d->context, "self");
+	d->sec_target = pat_find(d->context, "target");
+	d->sec_carry = pat_find(d->context, "carry");
+	d->sec_question = pat_find(d->context, "question");
+	d->sec_refer = pat_find(d->context, "refer");
+	d->sec_other = pat_find(d->context, "other");
+	d->sec_not_media = pat_find(d->offtopic, "not-media");
+	d->sec_compare = pat_find(d->intents, "compare");
 	return 0;
 }

@@ -21,12 +21,26 @@ struct dlg_src {
 	struct pat_set *context;     /* self: "I'm a ..." */
 	struct pat_set *offtopic;    /* things we know we do not cover */
 	struct pat_set *topics;      /* sections named after topic ids */
+	/* What each section stands for, filled by dlg_validate() so a turn
+	 * looks nothing up by name; freed by dlg_release(). */
+	int *role_of;                /* roles section -> kb role */
+	int *intent_of;              /* intents section -> intent */
+	int *industry_of;            /* industries section -> kb_var */
+	int *capacity_of;            /* capacities section -> kb_var */
+	int *topic_of;               /* topics section -> kb topic */
+	int sec_self, sec_target, sec_carry, sec_question, sec_refer,
+	    sec_other;               /* context sections, -1 if absent */
+	int sec_not_media;           /* offtopic section, -1 if absent */
+	int sec_compare;             /* intents section, -1 if absent */
 };
 
 /* Check that the pattern sets name only known intents, roles, industries
- * and capacities, and that every role has patterns.  0 or -1 with err. */
-int dlg_validate(const struct dlg_src *d, const char *patterns_dir,
+ * and capacities, and that every role has patterns, then map sections to
+ * what they stand for.  0 or -1 with err. */
+int dlg_validate(struct dlg_src *d, const char *patterns_dir,
     char *err, size_t errlen);
+/* Free what dlg_validate() built (not the sets, kb and lexicon). */
+void dlg_release(struct dlg_src *d);
 void dlg_turn(const struct dlg_src *d, struct eng_state *st,
     const char *text, size_t len, struct eng_reply *r);
 void dlg_welcome(const struct dlg_src *d, const struct eng_state *st,

@@ -24,6 +24,7 @@ eng_free(struct eng *e)
 {
 	if (e == NULL)
 		return;
+	dlg_release(&e->d);
 	kb_free(e->d.kb);
 	lex_free(e->d.lex);
 	pat_free(e->d.intents);

@@ -5,6 +5,18 @@
 #include <string.h>
 #include "rep.h"
 
+/* What snprintf(dst, cap, "%s", s) writes, without the format machinery:
+ * most of a reply is fixed text and ids copied as they are. */
+static void
+copy(char *dst, size_t cap, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
 
 void
 rep_say(struct eng_reply *r, const char *fmt, ...)
@@ -15,7 +27,14 @@ rep_say(struct eng_reply *r, const char *fmt, ...)
 	if (n + 1 >= sizeof r->text)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(r->text + n, sizeof r->text - n, fmt, ap);
+	if (strchr(fmt, '%') == NULL)
+		copy(r->text + n, sizeof r->text - n, fmt);
+	else if (strcmp(fmt, "%s") == 0) {
+		const char *a = va_arg(ap, const char *);
+
+		copy(r->text + n, sizeof r->text - n, a ? a : "(null)");
+	} else
+		vsnprintf(r->text + n, sizeof r->text - n, fmt, ap);
 	va_end(ap);
 }
 
@@ -47,8 +66,8 @@ rep_cite(struct eng_reply *r, const struct kb_text *t)
 			if (strcmp(r->sources[j], t->src[i]) == 0)
 				break;
 		if (j == r->nsources && r->nsources < ENG_SRC_MAX)
-			snprintf(r->sources[r->nsources++],
-			    sizeof r->sources[0], "%s", t->src[i]);
+			copy(r->sources[r->nsources++], sizeof r->sources[0],
+			    t->src[i]);
 	}
 }
 
@@ -57,10 +76,10 @@ rep_option(struct eng_reply *r, const char *label, const char *value)
 {
 	if (r->noptions == ENG_OPT_MAX)
 		return;
-	snprintf(r->options[r->noptions].label,
-	    sizeof r->options[0].label, "%s", label);
-	snprintf(r->options[r->noptions].value,
-	    sizeof r->options[0].value, "%s", value);
+	copy(r->options[r->noptions].label, sizeof r->options[0].label,
+	    label);
+	copy(r->options[r->noptions].value, sizeof r->options[0].value,
+	    value);
 	r->noptions++;
 }
 
@@ -74,7 +93,10 @@ rep_suggest(struct eng_reply *r, const char *fmt, ...)
 	if (r->nsuggestions == ENG_SUGG_MAX)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(s, sizeof s, fmt, ap);
+	if (strchr(fmt, '%') == NULL)
+		copy(s, sizeof s, fmt);
+	else
+		vsnprintf(s, sizeof s, fmt, ap);
 	va_end(ap);
 	for (i = 0; i < r->nsuggestions; i++)
 		if (strcmp(r->suggestions[i], s) == 0)
