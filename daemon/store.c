@@ -19,8 +19,9 @@
 /* sessions.seen is for the retention purge, counted in days: a turn
  * updates it only when it is this much older (one write less per turn). */
 #define STORE_SEEN_MS 60000
-#define STORE_STR_(x) #x
-#define STORE_STR(x) STORE_STR_(x)
+/* sessions.slots_at: the last turn (of any session) when sessions.slots
+ * was written; later turns of the session hold newer state. */
+#define STORE_LAST_TURN "(SELECT coalesce(max(rowid), 0) FROM turns)"
 /* The session count for /metrics is kept from each job's changes and
  * recounted this often, for changes made by other processes (slate). */
 #define STORE_RECOUNT_S 60
@@ -39,8 +40,8 @@
 
 enum {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
-	Q_CREATE, Q_LOOKUP, Q_UPSERT, Q_SLOTS, Q_SEEN, Q_TURN, Q_UNANS, Q_LOAD,
-	Q_TOUCH, Q_HIST, Q_RESET, Q_FORGET, Q_UNLINK, Q_PURGE, Q_PURGE_UNANS,
+	Q_CREATE, Q_LOOKUP, Q_SESSION, Q_UPSERT, Q_SLOTS, Q_SEEN, Q_TURN,
+	Q_UNANS, Q_LOAD, Q_TOUCH, Q_HIST, Q_RESET, Q_FORGET, Q_UNLINK, Q_PURGE, Q_PURGE_UNANS,
 	Q_COUNT, Q_N
 };
 
@@ -58,26 +59,38 @@ static const char *const store_sql[Q_N] = {
 	[Q_CREATE] = "INSERT INTO sessions (token, created, seen, slots) "
 		     "VALUES (?1, ?2, ?2, ?3) ON CONFLICT (token) DO NOTHING",
 	[Q_LOOKUP] = "SELECT reply FROM turns WHERE session = ?1 AND id = ?2",
-	[Q_UPSERT] = "INSERT INTO sessions (token, created, seen, slots) "
-		     "VALUES (?1, ?2, ?2, ?3) ON CONFLICT (token) DO UPDATE "
-		     "SET seen = excluded.seen, slots = excluded.slots",
-	/* a turn's session: slots always, seen at most once a minute, so
-	 * that the (seen) index is not rewritten on every question; the
-	 * condition is in the WHERE, not in a SET, since an indexed column
-	 * in a SET rewrites its index entry even when the value stays */
-	[Q_SLOTS] = "UPDATE sessions SET slots = ?2 WHERE token = ?1",
-	[Q_SEEN] = "UPDATE sessions SET seen = ?2 WHERE token = ?1 "
-		   "AND seen <= ?2 - " STORE_STR(STORE_SEEN_MS),
+	/* A turn reads its session's row and writes it only when seen is a
+	 * minute old (so that the (seen) index is not rewritten on every
+	 * question) or when it must be created again. */
+	[Q_SESSION] = "SELECT seen FROM sessions WHERE token = ?1",
+	[Q_UPSERT] = "INSERT INTO sessions (token, created, seen, slots, "
+		     "slots_at) VALUES (?1, ?2, ?2, ?3, " STORE_LAST_TURN ") "
+		     "ON CONFLICT (token) DO UPDATE SET seen = excluded.seen, "
+		     "slots = excluded.slots, slots_at = excluded.slots_at",
+	/* the state after a turn, when there is no turn row to hold it */
+	[Q_SLOTS] = "UPDATE sessions SET slots = ?2, slots_at = "
+		    STORE_LAST_TURN " WHERE token = ?1",
+	[Q_SEEN] = "UPDATE sessions SET seen = ?2 WHERE token = ?1",
+	/* The state after a turn is in the turn's own row: the turn is
+	 * written anyway, at the end of its table, while the session's row
+	 * sits at a random place (tokens are random) and rewriting it cost
+	 * one more page in the WAL for nearly every question. */
 	[Q_TURN] = "INSERT INTO turns (session, id, ts, user_text, bot_text, "
-		   "reply) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		   "reply, slots) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[Q_UNANS] = "INSERT INTO unanswered (ts, session, text) "
 		    "VALUES (?1, ?2, ?3)",
-	[Q_LOAD] = "SELECT slots FROM sessions WHERE token = ?1",
+	/* A session's state: its last turn's, unless sessions.slots was
+	 * written after that turn (a reset, --no-transcripts) or the turn
+	 * is older than turns.slots (NULL). */
+	[Q_LOAD] = "SELECT s.slots, (SELECT t.slots FROM turns t "
+		   "WHERE t.session = s.token AND t.rowid > s.slots_at "
+		   "AND t.slots IS NOT NULL ORDER BY t.rowid DESC LIMIT 1) "
+		   "FROM sessions s WHERE s.token = ?1",
 	[Q_TOUCH] = "UPDATE sessions SET seen = ?2 WHERE token = ?1",
 	[Q_HIST] = "SELECT id, ts, user_text, bot_text, reply FROM turns "
 		   "WHERE session = ?1 ORDER BY rowid DESC LIMIT ?2",
-	[Q_RESET] = "UPDATE sessions SET slots = ?2, seen = ?3 "
-		    "WHERE token = ?1",
+	[Q_RESET] = "UPDATE sessions SET slots = ?2, seen = ?3, slots_at = "
+		    STORE_LAST_TURN " WHERE token = ?1",
 	[Q_FORGET] = "DELETE FROM sessions WHERE token = ?1",
 	[Q_UNLINK] = "UPDATE unanswered SET session = NULL WHERE session = ?1",
 	[Q_PURGE] = "DELETE FROM sessions WHERE seen < ?1",
@@ -92,7 +105,8 @@ static const char store_schema[] =
     "  token TEXT PRIMARY KEY,"
     "  created INTEGER NOT NULL,"
     "  seen INTEGER NOT NULL,"
-    "  slots TEXT NOT NULL) WITHOUT ROWID;"
+    "  slots TEXT NOT NULL,"
+    "  slots_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS sessions_seen ON sessions (seen);"
     "CREATE TABLE IF NOT EXISTS turns ("
     "  session TEXT NOT NULL REFERENCES sessions (token) ON DELETE CASCADE,"
@@ -101,6 +115,7 @@ static const char store_schema[] =
     "  user_text TEXT,"
     "  bot_text TEXT,"
     "  reply TEXT NOT NULL,"
+    "  slots TEXT,"
     "  UNIQUE (session, id));"
     /* UNIQUE (session, id) serves history and cascades: a second index
      * on (session) only cost a page write per turn */
@@ -110,8 +125,23 @@ static const char store_schema[] =
     "  session TEXT,"
     "  text TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS unanswered_ts ON unanswered (ts);"
-    "CREATE INDEX IF NOT EXISTS unanswered_session ON unanswered (session);"
-    "PRAGMA user_version = 1;";
+    "CREATE INDEX IF NOT EXISTS unanswered_session ON unanswered (session);";
+
+/* Version 2 added sessions.slots_at and turns.slots; a database of
+ * version 1 gets them here, with values that keep its state where it
+ * was (slots_at 0 and no turn slots: sessions.slots is the state).  The
+ * columns are looked for rather than the version trusted, so a start
+ * that stopped half-way finishes the job.  Setting user_version is also
+ * the write that finds a read-only database at start. */
+static const struct {
+	const char *probe, *add;
+} store_migrations[] = {
+	{ "SELECT slots_at FROM sessions LIMIT 0", "ALTER TABLE sessions ADD "
+	  "COLUMN slots_at INTEGER NOT NULL DEFAULT 0" },
+	{ "SELECT slots FROM turns LIMIT 0", "ALTER TABLE turns ADD COLUMN "
+	  "slots TEXT" },
+};
+#define STORE_USER_VERSION "PRAGMA user_version = 2"
 
 struct store_ring {
 	char token[STORE_TOKEN_LEN + 1];
@@ -338,8 +368,10 @@ store_do_load(struct store *s, struct store_job *j)
 	bind_text(st, 1, j->token);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
+		const char *t = (const char *)sqlite3_column_text(st, 1);
 
+		if (t == NULL)
+			t = (const char *)sqlite3_column_text(st, 0);
 		slots = t ? json_loads(t, 0, NULL) : NULL;
 		j->found = 1;
 		rc = SQLITE_DONE;
@@ -410,6 +442,8 @@ store_do_turn(struct store *s, struct store_job *j)
 	sqlite3_stmt *st;
 	const char *prev = NULL;
 	const char *slots = j->slots ? j->slots : "{}";
+	int64_t seen = 0;
+	int rc, exists = 0;
 
 	if (s->o.transcripts) {
 		st = s->q[Q_LOOKUP];
@@ -432,18 +466,18 @@ store_do_turn(struct store *s, struct store_job *j)
 	}
 	if (j->found)
 		return 0;
-	/* seen first: it only writes when a minute has passed */
-	st = s->q[Q_SEEN];
+	st = s->q[Q_SESSION];
 	bind_text(st, 1, j->token);
-	sqlite3_bind_int64(st, 2, j->ts);
-	if (store_step_done(st))
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		exists = 1;
+		seen = sqlite3_column_int64(st, 0);
+		rc = SQLITE_DONE;
+	}
+	store_reset(st);
+	if (rc != SQLITE_DONE)
 		return store_fail(s, j, "session");
-	st = s->q[Q_SLOTS];
-	bind_text(st, 1, j->token);
-	bind_text(st, 2, slots);
-	if (store_step_done(st))
-		return store_fail(s, j, "session");
-	if (sqlite3_changes(s->db) == 0) {
+	if (!exists) {
 		/* its CREATE failed, or it was purged meanwhile */
 		st = s->q[Q_UPSERT];
 		bind_text(st, 1, j->token);
@@ -452,8 +486,20 @@ store_do_turn(struct store *s, struct store_job *j)
 		if (store_step_done(st))
 			return store_fail(s, j, "session");
 		j->dsessions = 1;
+	} else if (j->ts - seen >= STORE_SEEN_MS) {
+		st = s->q[Q_SEEN];
+		bind_text(st, 1, j->token);
+		sqlite3_bind_int64(st, 2, j->ts);
+		if (store_step_done(st))
+			return store_fail(s, j, "session");
 	}
-	if (s->o.transcripts) {
+	if (!s->o.transcripts) {
+		st = s->q[Q_SLOTS];
+		bind_text(st, 1, j->token);
+		bind_text(st, 2, slots);
+		if (store_step_done(st))
+			return store_fail(s, j, "session");
+	} else {
 		st = s->q[Q_TURN];
 		bind_text(st, 1, j->token);
 		bind_text(st, 2, j->id);
@@ -461,6 +507,7 @@ store_do_turn(struct store *s, struct store_job *j)
 		bind_text(st, 4, j->user_text);
 		bind_text(st, 5, j->bot_text);
 		bind_text(st, 6, j->reply ? j->reply : "{}");
+		bind_text(st, 7, slots);
 		if (store_step_done(st))
 			return store_fail(s, j, "turn");
 	}
@@ -824,6 +871,28 @@ store_open_err(struct store *s, const char *path, const char *msg, char *err,
 	snprintf(err, errlen, "%s: %s%s%s", path, msg, sys, hint);
 }
 
+/* Add what a database of an earlier version lacks (store_migrations);
+ * *msg is set, for sqlite3_free(), when that fails. */
+static int
+store_migrate(struct store *s, char **msg)
+{
+	size_t n = sizeof store_migrations / sizeof store_migrations[0];
+
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *st = NULL;
+
+		if (sqlite3_prepare_v2(s->db, store_migrations[i].probe, -1,
+		    &st, NULL) == SQLITE_OK) {
+			sqlite3_finalize(st);
+			continue;
+		}
+		if (sqlite3_exec(s->db, store_migrations[i].add, NULL, NULL,
+		    msg) != SQLITE_OK)
+			return -1;
+	}
+	return 0;
+}
+
 /* Whether the database ended up in WAL mode: an in-memory one (the
  * fuzzer's) cannot, and then has no WAL to checkpoint. */
 static int
@@ -896,7 +965,10 @@ store_open(const char *path, const struct store_opts *o,
 	 * be written is found here, at start, and not at the first question. */
 	if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;", NULL, NULL, &msg) != SQLITE_OK ||
-	    sqlite3_exec(s->db, store_schema, NULL, NULL, &msg) != SQLITE_OK) {
+	    sqlite3_exec(s->db, store_schema, NULL, NULL, &msg) != SQLITE_OK ||
+	    store_migrate(s, &msg) != 0 ||
+	    sqlite3_exec(s->db, STORE_USER_VERSION, NULL, NULL, &msg) !=
+	    SQLITE_OK) {
 		store_open_err(s, path, msg, err, errlen);
 		sqlite3_free(msg);
 		goto fail;
