@@ -35,7 +35,16 @@ struct pf_node {
 	unsigned short leaf;    /* a whole literal is there */
 	unsigned skip;          /* next node when check fails: past the subtree */
 };
-struct pf_span { unsigned off, n; };    /* a group's nodes, a line's groups */
+struct pf_span { unsigned off, n; };    /* a line's groups */
+/* A group's trie.  When all its first checks fall in one word of
+ * pat_text.bits (most literals start at a word: "\\bwhat"), that word
+ * masked says at once which subtrees can hold a literal. */
+struct pf_grp {
+	unsigned off, n;        /* nodes */
+	int word;               /* -1: first checks span several words */
+	uint64_t mask;          /* the first checks' bits in that word */
+	unsigned roots;         /* in pat_set.roots, one per mask bit */
+};
 
 struct pat_set {
 	struct pat_section *sec;
@@ -44,8 +53,10 @@ struct pat_set {
 	pcre2_match_data *md;
 	unsigned long limit_hits;
 	struct pf_node *nodes;
-	struct pf_span *grps, *lines;
-	unsigned nnodes, ngrps, nlines;
+	struct pf_grp *grps;
+	struct pf_span *lines;
+	unsigned *roots;
+	unsigned nnodes, ngrps, nlines, nroots;
 };
 
 /* ---- literal analysis ---------------------------------------------------
@@ -57,7 +68,6 @@ struct pat_set {
  * strings.  Strings may hold PF_MARK where \b stands. */
 
 #define PF_MARK '\001'
-#define PF_BND 63       /* pseudo class: a word boundary beside a letter */
 #define PF_SETMAX 128   /* strings an exact set may hold */
 #define PF_STRMAX 24    /* longest literal built by concatenation */
 #define PF_REQMAX 8     /* required sets a node keeps */
@@ -73,54 +83,55 @@ pf_isword(unsigned char c)
 	    (c >= '0' && c <= '9') || c == '_';
 }
 
-/* Byte class, 0..62: exact for what normalised questions contain, shared
- * by the rest (sharing only makes the filter weaker, never wrong). */
+/* The n-gram (n = 1..3) of bytes a[0, n) as a bit index in
+ * pat_text.bits.  Hashed: a collision only lets a section run. */
 static unsigned
-pf_class(unsigned char c)
+pf_gram(const unsigned char *a, int n)
 {
-	static const char punct[] = " '-.?!,_";
-	const char *q;
+	unsigned k = (unsigned)n << 24 | (unsigned)a[0] << 16;
 
-	if (c >= 'a' && c <= 'z')
-		return c - 'a';
-	if (c >= '0' && c <= '9')
-		return 26 + (c - '0');
-	if (c != '\0' && (q = strchr(punct, c)) != NULL)
-		return 36 + (unsigned)(q - punct);
-	return 44 + c % 19;
+	if (n > 1)
+		k |= (unsigned)a[1] << 8;
+	if (n > 2)
+		k |= a[2];
+	return (k * 2654435761u) >> (32 - PF_BITS_LOG2);
 }
 
 /* The bit indices a literal needs in pat_text.bits, in text order; 0 when
- * it needs none (then it is no use as a requirement). */
+ * it needs none (then it is no use as a requirement).  The literal is
+ * first put in the form the summary reads text in: PF_MARK wherever a
+ * word character meets a non-word one, inside it and where the regex
+ * put \b at its ends. */
 static unsigned
 pf_checks(const char *s, unsigned short *out)
 {
-	size_t i, n = strlen(s), plain = 0;
-	unsigned k = 0, last = 0, c;
-	int mark = 0, lastword = 0;
+	unsigned char m[2 * PF_STRMAX + 2];
+	size_t i, n = strlen(s), len = 0, j;
+	unsigned k = 0;
+	int w, lastw = -1;
 
 	for (i = 0; i < n; i++) {
 		if (s[i] == PF_MARK) {
-			/* \b next to a word character pins that character to
-			 * a word's start or end; next to anything else it
-			 * says nothing we record. */
-			if (plain > 0 && lastword && !mark)
-				out[k++] = (unsigned short)(last * 64 + PF_BND);
-			mark = 1;
+			if (len == 0)
+				m[len++] = PF_MARK;     /* at the start */
 			continue;
 		}
-		c = pf_class((unsigned char)s[i]);
-		if (mark && pf_isword((unsigned char)s[i]))
-			out[k++] = (unsigned short)(PF_BND * 64 + c);
-		if (plain > 0)
-			out[k++] = (unsigned short)(last * 64 + c);
-		last = c;
-		lastword = pf_isword((unsigned char)s[i]);
-		mark = 0;
-		plain++;
+		w = pf_isword((unsigned char)s[i]);
+		if (lastw >= 0 && w != lastw)
+			m[len++] = PF_MARK;
+		m[len++] = (unsigned char)s[i];
+		lastw = w;
 	}
-	if (plain == 1 && k == 0)
-		out[k++] = (unsigned short)(64 * 64 + last);
+	if (n > 0 && s[n - 1] == PF_MARK && len > 0 && m[len - 1] != PF_MARK)
+		m[len++] = PF_MARK;             /* at the end */
+	if (len == 0 || (len == 1 && m[0] == PF_MARK))
+		return 0;
+	if (len < 3) {
+		out[k++] = (unsigned short)pf_gram(m, (int)len);
+		return k;
+	}
+	for (j = 0; j + 3 <= len; j++)
+		out[k++] = (unsigned short)pf_gram(m + j, 3);
 	return k;
 }
 
@@ -129,7 +140,7 @@ pf_checks(const char *s, unsigned short *out)
 static unsigned
 pf_strength(const struct pf_set *st)
 {
-	unsigned short tmp[3 * PF_STRMAX];
+	unsigned short tmp[2 * PF_STRMAX + 2];
 	unsigned best = ~0u, c;
 	int i;
 
@@ -373,6 +384,10 @@ pf_atom(struct pf_parser *p)
 			return NULL;
 		}
 	}
+	if ((unsigned char)c < 0x20) {
+		p->bad = 1;     /* would read as PF_MARK */
+		return NULL;
+	}
 	r = pf_new(1);
 	r->x.s[0][0] = c;
 	r->x.s[0][1] = '\0';
@@ -579,7 +594,7 @@ pf_alt(struct pf_parser *p)
 	return r;
 }
 
-struct pf_chk { unsigned short c[3 * PF_STRMAX]; unsigned n; };
+struct pf_chk { unsigned short c[2 * PF_STRMAX + 2]; unsigned n; };
 
 static int
 pf_seq_cmp(const void *a, const void *b)
@@ -601,9 +616,10 @@ static void
 pf_group(struct pat_set *ps, const struct pf_set *st)
 {
 	static struct pf_chk seq[PF_SETMAX];   /* load time only */
-	unsigned open[3 * PF_STRMAX], depth = 0, lcp, d;
-	struct pf_span *g;
+	unsigned open[2 * PF_STRMAX + 2], depth = 0, lcp, d;
+	struct pf_grp *g;
 	const struct pf_chk *prev = NULL;
+	unsigned k;
 	int i;
 
 	for (i = 0; i < st->n; i++)
@@ -632,6 +648,21 @@ pf_group(struct pat_set *ps, const struct pf_set *st)
 	for (; depth > 0; depth--)
 		ps->nodes[open[depth - 1]].skip = ps->nnodes;
 	g->n = ps->nnodes - g->off;
+	g->word = ps->nodes[g->off].check >> 6;
+	g->mask = 0;
+	for (k = g->off; k < ps->nnodes; k = ps->nodes[k].skip)
+		if (ps->nodes[k].check >> 6 != (unsigned)g->word)
+			g->word = -1;
+		else
+			g->mask |= 1ull << (ps->nodes[k].check & 63);
+	if (g->word < 0)
+		return;
+	g->roots = ps->nroots;
+	ps->nroots += (unsigned)__builtin_popcountll(g->mask);
+	ps->roots = xrealloc(ps->roots, ps->nroots * sizeof *ps->roots);
+	for (k = g->off; k < ps->nnodes; k = ps->nodes[k].skip)
+		ps->roots[g->roots + (unsigned)__builtin_popcountll(g->mask &
+		    ((1ull << (ps->nodes[k].check & 63)) - 1))] = k;
 }
 
 /* Record what one regex line requires; a line we cannot read, or that
@@ -669,38 +700,60 @@ pf_line(struct pat_set *ps, struct pat_section *sec, const char *re,
 	free(in);
 }
 
+/* Is a literal of the subtrie nodes[k, end) in the subject?  Preorder:
+ * a failed check skips its whole subtree. */
+static int
+pf_walk(const struct pf_node *nd, unsigned k, unsigned end,
+    const uint64_t *bits)
+{
+	while (k < end) {
+		if (bits[nd[k].check >> 6] >> (nd[k].check & 63) & 1) {
+			if (nd[k].leaf)
+				return 1;
+			k++;
+		} else
+			k = nd[k].skip;
+	}
+	return 0;
+}
+
+/* Is one of the group's literals in the subject? */
+static int
+pf_group_there(const struct pat_set *ps, const struct pf_grp *g,
+    const uint64_t *bits)
+{
+	const struct pf_node *nd = ps->nodes;
+	uint64_t m;
+	unsigned r;
+
+	if (g->word < 0)
+		return pf_walk(nd, g->off, g->off + g->n, bits);
+	for (m = bits[g->word] & g->mask; m; m &= m - 1) {
+		r = ps->roots[g->roots + (unsigned)__builtin_popcountll(
+		    g->mask & ((m & -m) - 1))];
+		if (nd[r].leaf || pf_walk(nd, r + 1, nd[r].skip, bits))
+			return 1;
+	}
+	return 0;
+}
+
 /* Can any line of the section match a subject summarised by bits? */
 static int
 pf_may_match(const struct pat_set *ps, const struct pat_section *sec,
     const uint64_t *bits)
 {
-	unsigned li, gi, k;
+	unsigned li, gi;
 
 	if (sec->always)
 		return 1;
 	for (li = sec->line0; li < sec->line0 + sec->nlines; li++) {
 		const struct pf_span *ln = &ps->lines[li];
 
-		for (gi = ln->off; gi < ln->off + ln->n; gi++) {
-			const struct pf_span *g = &ps->grps[gi];
-
-			const struct pf_node *nd = ps->nodes;
-			unsigned end = g->off + g->n;
-
-			for (k = g->off; k < end; ) {
-				if (bits[nd[k].check >> 6] >> (nd[k].check & 63)
-				    & 1) {
-					if (nd[k].leaf)
-						break;  /* a literal is there */
-					k++;
-				} else
-					k = nd[k].skip;
-			}
-			if (k >= end)
-				break;          /* no literal of the group */
-		}
+		for (gi = ln->off; gi < ln->off + ln->n; gi++)
+			if (!pf_group_there(ps, &ps->grps[gi], bits))
+				break;
 		if (gi == ln->off + ln->n)
-			return 1;                       /* every group is there */
+			return 1;       /* every group is there */
 	}
 	return 0;
 }
@@ -864,6 +917,7 @@ pat_free(struct pat_set *ps)
 	free(ps->sec);
 	free(ps->nodes);
 	free(ps->grps);
+	free(ps->roots);
 	free(ps->lines);
 	pcre2_match_data_free(ps->md);
 	pcre2_match_context_free(ps->mctx);
@@ -922,24 +976,31 @@ void
 pat_text_init(struct pat_text *pt, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	unsigned c, prev = PF_BND;
+	unsigned char g[3] = { 0, 0, 0 };
+	unsigned b;
 	size_t i;
+	int n = 0, w, lastw = 0, k, pass;
 
 	pt->s = s;
 	pt->len = len;
 	memset(pt->bits, 0, sizeof pt->bits);
-	for (i = 0; i < len; i++) {
-		c = pf_class(u[i]);
-		pt->bits[64] |= 1ull << c;
-		if (pf_isword(u[i])) {
-			if (i == 0 || !pf_isword(u[i - 1]))
-				pt->bits[PF_BND] |= 1ull << c;
-			if (i + 1 == len || !pf_isword(u[i + 1]))
-				pt->bits[c] |= 1ull << PF_BND;
+	/* Every 1-, 2- and 3-gram of the text with PF_MARK where \b holds
+	 * (as pf_checks() writes literals), one symbol at a time. */
+	for (i = 0; i <= len; i++) {
+		w = i < len && pf_isword(u[i]);
+		for (pass = w != lastw ? 0 : 1; pass < 2; pass++) {
+			if (pass == 1 && i == len)
+				break;
+			g[0] = g[1];
+			g[1] = g[2];
+			g[2] = pass == 0 ? PF_MARK : u[i];
+			n = n < 3 ? n + 1 : 3;
+			for (k = 1; k <= n; k++) {
+				b = pf_gram(g + 3 - k, k);
+				pt->bits[b >> 6] |= 1ull << (b & 63);
+			}
 		}
-		if (i > 0)
-			pt->bits[prev] |= 1ull << c;
-		prev = c;
+		lastw = w;
 	}
 }
 

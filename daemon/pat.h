@@ -31,13 +31,14 @@ int pat_match(struct pat_set *ps, int section, const char *s, size_t len,
 unsigned long pat_limit_hits(const struct pat_set *ps);
 
 /* A question summarised once for all the sections it is matched against:
- * which byte classes follow which, and which letters start or end a word.
+ * a hashed set of its 1-, 2- and 3-byte sequences, word boundaries marked.
  * Each regex line is read at load for literals every match must contain,
  * so a section none of whose lines could match is not run. */
+#define PF_BITS_LOG2 13
 struct pat_text {
 	const char *s;
 	size_t len;
-	uint64_t bits[65];
+	uint64_t bits[(1u << PF_BITS_LOG2) / 64];
 };
 void pat_text_init(struct pat_text *pt, const char *s, size_t len);
 /* pat_match() on pt->s[0, to), to <= pt->len, with the same result. */
