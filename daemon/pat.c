@@ -1,6 +1,7 @@
 /* pat.c - loading and matching pattern files with PCRE2. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,15 +37,7 @@ struct pf_node {
 	unsigned skip;          /* next node when check fails: past the subtree */
 };
 struct pf_span { unsigned off, n; };    /* a line's groups */
-/* A group's trie.  When all its first checks fall in one word of
- * pat_text.bits (most literals start at a word: "\\bwhat"), that word
- * masked says at once which subtrees can hold a literal. */
-struct pf_grp {
-	unsigned off, n;        /* nodes */
-	int word;               /* -1: first checks span several words */
-	uint64_t mask;          /* the first checks' bits in that word */
-	unsigned roots;         /* in pat_set.roots, one per mask bit */
-};
+struct pf_grp { unsigned off, n; };     /* a group's trie nodes */
 
 struct pat_set {
 	struct pat_section *sec;
@@ -55,8 +48,19 @@ struct pat_set {
 	struct pf_node *nodes;
 	struct pf_grp *grps;
 	struct pf_span *lines;
-	unsigned *roots;
-	unsigned nnodes, ngrps, nlines, nroots;
+	unsigned nnodes, ngrps, nlines;
+	/* Groups whose first checks are all 3-grams, indexed by them: the
+	 * question's own 3-grams then find the few tries worth walking.
+	 * ix[ix_off[t - PF_SHORT] .. ix_off[t + 1 - PF_SHORT]) are the
+	 * roots checking t.  Other groups are walked whole. */
+	unsigned *ix_off;
+	struct pf_root { unsigned node, grp; } *ix;
+	unsigned *walk;                 /* the other groups */
+	unsigned nix, nwalk;
+	/* Which groups the current question satisfies (pf_memo()). */
+	unsigned long serial;
+	uint64_t *sat;
+
 };
 
 /* ---- literal analysis ---------------------------------------------------
@@ -68,6 +72,14 @@ struct pat_set {
  * strings.  Strings may hold PF_MARK where \b stands. */
 
 #define PF_MARK '\001'
+#define PF_BITS (1u << PF_BITS_LOG2)
+#define PF_SHORT_LOG2 10
+#define PF_SHORT (1u << PF_SHORT_LOG2)  /* bits below are 1- and 2-grams */
+
+/* Tells one question's summary from the next: a pat_set remembers which
+ * summary its groups were worked out for (pf_memo()).  Shared by every
+ * engine and thread, hence atomic; 0 is never handed out. */
+static atomic_ulong pf_serial;
 #define PF_SETMAX 128   /* strings an exact set may hold */
 #define PF_STRMAX 24    /* longest literal built by concatenation */
 #define PF_REQMAX 8     /* required sets a node keeps */
@@ -94,7 +106,10 @@ pf_gram(const unsigned char *a, int n)
 		k |= (unsigned)a[1] << 8;
 	if (n > 2)
 		k |= a[2];
-	return (k * 2654435761u) >> (32 - PF_BITS_LOG2);
+	/* 3-grams get their own range, so an index can tell them apart. */
+	k *= 2654435761u;
+	return n < 3 ? k >> (32 - PF_SHORT_LOG2) :
+	    PF_SHORT + (k >> 8) % (PF_BITS - PF_SHORT);
 }
 
 /* The bit indices a literal needs in pat_text.bits, in text order; 0 when
@@ -619,7 +634,6 @@ pf_group(struct pat_set *ps, const struct pf_set *st)
 	unsigned open[2 * PF_STRMAX + 2], depth = 0, lcp, d;
 	struct pf_grp *g;
 	const struct pf_chk *prev = NULL;
-	unsigned k;
 	int i;
 
 	for (i = 0; i < st->n; i++)
@@ -648,21 +662,6 @@ pf_group(struct pat_set *ps, const struct pf_set *st)
 	for (; depth > 0; depth--)
 		ps->nodes[open[depth - 1]].skip = ps->nnodes;
 	g->n = ps->nnodes - g->off;
-	g->word = ps->nodes[g->off].check >> 6;
-	g->mask = 0;
-	for (k = g->off; k < ps->nnodes; k = ps->nodes[k].skip)
-		if (ps->nodes[k].check >> 6 != (unsigned)g->word)
-			g->word = -1;
-		else
-			g->mask |= 1ull << (ps->nodes[k].check & 63);
-	if (g->word < 0)
-		return;
-	g->roots = ps->nroots;
-	ps->nroots += (unsigned)__builtin_popcountll(g->mask);
-	ps->roots = xrealloc(ps->roots, ps->nroots * sizeof *ps->roots);
-	for (k = g->off; k < ps->nnodes; k = ps->nodes[k].skip)
-		ps->roots[g->roots + (unsigned)__builtin_popcountll(g->mask &
-		    ((1ull << (ps->nodes[k].check & 63)) - 1))] = k;
 }
 
 /* Record what one regex line requires; a line we cannot read, or that
@@ -717,40 +716,119 @@ pf_walk(const struct pf_node *nd, unsigned k, unsigned end,
 	return 0;
 }
 
-/* Is one of the group's literals in the subject? */
 static int
-pf_group_there(const struct pat_set *ps, const struct pf_grp *g,
-    const uint64_t *bits)
+pf_sat(const struct pat_set *ps, unsigned g)
 {
-	const struct pf_node *nd = ps->nodes;
-	uint64_t m;
-	unsigned r;
-
-	if (g->word < 0)
-		return pf_walk(nd, g->off, g->off + g->n, bits);
-	for (m = bits[g->word] & g->mask; m; m &= m - 1) {
-		r = ps->roots[g->roots + (unsigned)__builtin_popcountll(
-		    g->mask & ((m & -m) - 1))];
-		if (nd[r].leaf || pf_walk(nd, r + 1, nd[r].skip, bits))
-			return 1;
-	}
-	return 0;
+	return ps->sat[g >> 6] >> (g & 63) & 1;
 }
 
-/* Can any line of the section match a subject summarised by bits? */
+/* Work out which groups of ps the question satisfies, once per question:
+ * the walked groups whole, the indexed ones from each distinct 3-gram of
+ * the question (pat_text.tri). */
+static void
+pf_memo(struct pat_set *ps, const struct pat_text *pt)
+{
+	const struct pf_node *nd = ps->nodes;
+	unsigned i, r, t, g, n;
+
+	memset(ps->sat, 0, ((ps->ngrps + 63) / 64) * sizeof *ps->sat);
+	ps->serial = pt->serial;
+	for (i = 0; i < ps->nwalk; i++) {
+		g = ps->walk[i];
+		if (pf_walk(nd, ps->grps[g].off, ps->grps[g].off +
+		    ps->grps[g].n, pt->bits))
+			ps->sat[g >> 6] |= 1ull << (g & 63);
+	}
+	if (pt->ntri > PF_TRIMAX) {
+		/* Too many to list: walk every indexed group too. */
+		for (i = 0; i < ps->nix; i++) {
+			g = ps->ix[i].grp;
+			r = ps->ix[i].node;
+			if (!pf_sat(ps, g) && pt->bits[nd[r].check >> 6] >>
+			    (nd[r].check & 63) & 1 && (nd[r].leaf ||
+			    pf_walk(nd, r + 1, nd[r].skip, pt->bits)))
+				ps->sat[g >> 6] |= 1ull << (g & 63);
+		}
+		return;
+	}
+	for (i = 0; i < pt->ntri; i++) {
+		t = pt->tri[i] - PF_SHORT;
+		for (n = ps->ix_off[t]; n < ps->ix_off[t + 1]; n++) {
+			g = ps->ix[n].grp;
+			r = ps->ix[n].node;
+			if (!pf_sat(ps, g) && (nd[r].leaf ||
+			    pf_walk(nd, r + 1, nd[r].skip, pt->bits)))
+				ps->sat[g >> 6] |= 1ull << (g & 63);
+		}
+	}
+}
+
+/* Index every group by its first checks when they are all 3-grams. */
+static void
+pf_index(struct pat_set *ps)
+{
+	const struct pf_node *nd = ps->nodes;
+	unsigned g, k, t, n = 0;
+
+	ps->ix_off = xcalloc(PF_BITS - PF_SHORT + 1, sizeof *ps->ix_off);
+	ps->sat = xcalloc((ps->ngrps + 63) / 64 + 1, sizeof *ps->sat);
+	ps->walk = xcalloc(ps->ngrps + 1, sizeof *ps->walk);
+	for (g = 0; g < ps->ngrps; g++) {
+		const struct pf_grp *gr = &ps->grps[g];
+
+		for (k = gr->off; k < gr->off + gr->n; k = nd[k].skip)
+			if (nd[k].check < PF_SHORT)
+				break;
+		if (gr->n == 0 || k < gr->off + gr->n) {
+			ps->walk[ps->nwalk++] = g;
+			continue;
+		}
+		for (k = gr->off; k < gr->off + gr->n; k = nd[k].skip) {
+			ps->ix_off[nd[k].check - PF_SHORT + 1]++;
+			n++;
+		}
+	}
+	for (t = 1; t <= PF_BITS - PF_SHORT; t++)
+		ps->ix_off[t] += ps->ix_off[t - 1];
+	ps->ix = xcalloc(n + 1, sizeof *ps->ix);
+	ps->nix = n;
+	for (g = 0; g < ps->ngrps; g++) {
+		const struct pf_grp *gr = &ps->grps[g];
+
+		for (k = gr->off; k < gr->off + gr->n; k = nd[k].skip)
+			if (nd[k].check < PF_SHORT)
+				break;
+		if (gr->n == 0 || k < gr->off + gr->n)
+			continue;
+		/* ix_off[t] runs ahead as the slot fills, then is moved
+		 * back below. */
+		for (k = gr->off; k < gr->off + gr->n; k = nd[k].skip) {
+			t = nd[k].check - PF_SHORT;
+			ps->ix[ps->ix_off[t]].node = k;
+			ps->ix[ps->ix_off[t]++].grp = g;
+		}
+	}
+	for (t = PF_BITS - PF_SHORT; t > 0; t--)
+		ps->ix_off[t] = ps->ix_off[t - 1];
+	ps->ix_off[0] = 0;
+}
+
+/* Can any line of the section match the question? */
 static int
-pf_may_match(const struct pat_set *ps, const struct pat_section *sec,
-    const uint64_t *bits)
+pf_may_match(struct pat_set *ps, const struct pat_section *sec,
+    const struct pat_text *pt)
 {
 	unsigned li, gi;
 
 	if (sec->always)
 		return 1;
+	if (ps->serial != pt->serial)
+		pf_memo(ps, pt);
 	for (li = sec->line0; li < sec->line0 + sec->nlines; li++) {
 		const struct pf_span *ln = &ps->lines[li];
 
 		for (gi = ln->off; gi < ln->off + ln->n; gi++)
-			if (!pf_group_there(ps, &ps->grps[gi], bits))
+			if (!pf_sat(ps, gi))
 				break;
 		if (gi == ln->off + ln->n)
 			return 1;       /* every group is there */
@@ -892,6 +970,7 @@ pat_load(const char *path, char *err, size_t errlen)
 		pat_free(ps);
 		return NULL;
 	}
+	pf_index(ps);
 	ps->mctx = pcre2_match_context_create(NULL);
 	pcre2_set_match_limit(ps->mctx, PAT_MATCH_LIMIT);
 	pcre2_set_depth_limit(ps->mctx, PAT_DEPTH_LIMIT);
@@ -917,7 +996,10 @@ pat_free(struct pat_set *ps)
 	free(ps->sec);
 	free(ps->nodes);
 	free(ps->grps);
-	free(ps->roots);
+	free(ps->ix_off);
+	free(ps->ix);
+	free(ps->walk);
+	free(ps->sat);
 	free(ps->lines);
 	pcre2_match_data_free(ps->md);
 	pcre2_match_context_free(ps->mctx);
@@ -983,6 +1065,8 @@ pat_text_init(struct pat_text *pt, const char *s, size_t len)
 
 	pt->s = s;
 	pt->len = len;
+	pt->serial = atomic_fetch_add(&pf_serial, 1) + 1;
+	pt->ntri = 0;
 	memset(pt->bits, 0, sizeof pt->bits);
 	/* Every 1-, 2- and 3-gram of the text with PF_MARK where \b holds
 	 * (as pf_checks() writes literals), one symbol at a time. */
@@ -997,6 +1081,9 @@ pat_text_init(struct pat_text *pt, const char *s, size_t len)
 			n = n < 3 ? n + 1 : 3;
 			for (k = 1; k <= n; k++) {
 				b = pf_gram(g + 3 - k, k);
+				if (k == 3 && !(pt->bits[b >> 6] >> (b & 63) &
+				    1) && pt->ntri++ < PF_TRIMAX)
+					pt->tri[pt->ntri - 1] = (unsigned short)b;
 				pt->bits[b >> 6] |= 1ull << (b & 63);
 			}
 		}
@@ -1017,7 +1104,7 @@ pat_match_text(struct pat_set *ps, int section, const struct pat_text *pt,
 	 * end that the summary has not seen. */
 	if (to <= pt->len && !(to > 0 && to < pt->len && pf_isword(u[to - 1])
 	    && pf_isword(u[to])) &&
-	    !pf_may_match(ps, &ps->sec[section], pt->bits))
+	    !pf_may_match(ps, &ps->sec[section], pt))
 		return 0;
 	return pat_match(ps, section, pt->s, to, start, ms, me);
 }

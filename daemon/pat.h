@@ -35,10 +35,14 @@ unsigned long pat_limit_hits(const struct pat_set *ps);
  * Each regex line is read at load for literals every match must contain,
  * so a section none of whose lines could match is not run. */
 #define PF_BITS_LOG2 13
+#define PF_TRIMAX 512
 struct pat_text {
 	const char *s;
 	size_t len;
+	unsigned long serial;           /* new for every pat_text_init() */
 	uint64_t bits[(1u << PF_BITS_LOG2) / 64];
+	unsigned ntri;                  /* > PF_TRIMAX: too many to list */
+	unsigned short tri[PF_TRIMAX];  /* its distinct 3-gram bits */
 };
 void pat_text_init(struct pat_text *pt, const char *s, size_t len);
 /* pat_match() on pt->s[0, to), to <= pt->len, with the same result. */
