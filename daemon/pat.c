@@ -220,21 +220,29 @@ pf_require(struct pf_info *in, const struct pf_set *st)
 static int
 pf_product(struct pf_set *a, const struct pf_set *b)
 {
-	static struct pf_set r;   /* load time only, never reentrant */
+	struct pf_set *r;
 	char buf[2 * PF_STRMAX + 2];
+	size_t la, lb;
 	int i, j;
 
 	if (a->n * b->n > PF_SETMAX)
 		return 0;
-	r.n = 0;
+	r = xmalloc(sizeof *r);
+	r->n = 0;
 	for (i = 0; i < a->n; i++)
 		for (j = 0; j < b->n; j++) {
-			if (strlen(a->s[i]) + strlen(b->s[j]) > PF_STRMAX)
+			la = strlen(a->s[i]);
+			lb = strlen(b->s[j]);
+			if (la + lb > PF_STRMAX) {
+				free(r);
 				return 0;
-			snprintf(buf, sizeof buf, "%s%s", a->s[i], b->s[j]);
-			pf_set_add(&r, buf);
+			}
+			memcpy(buf, a->s[i], la);
+			memcpy(buf + la, b->s[j], lb + 1);
+			pf_set_add(r, buf);
 		}
-	*a = r;
+	*a = *r;
+	free(r);
 	return 1;
 }
 
@@ -554,20 +562,24 @@ pf_union(struct pf_set *a, const struct pf_set *b)
 static void
 pf_shrink(struct pf_set *st, int limit)
 {
-	static struct pf_set r;   /* load time only, never reentrant */
+	struct pf_set *r = xmalloc(sizeof *r);
 	char buf[PF_STRMAX + 1];
-	size_t len = PF_STRMAX;
+	size_t len = PF_STRMAX, n;
 	int i;
 
 	while (st->n > limit && len > 1) {
 		len--;
-		r.n = 0;
+		r->n = 0;
 		for (i = 0; i < st->n; i++) {
-			snprintf(buf, len + 1, "%s", st->s[i]);
-			pf_set_add(&r, buf);
+			n = strlen(st->s[i]);
+			n = n < len ? n : len;
+			memcpy(buf, st->s[i], n);
+			buf[n] = '\0';
+			pf_set_add(r, buf);
 		}
-		*st = r;
+		*st = *r;
 	}
+	free(r);
 }
 
 /* Alternatives up to ) or the end.  Exact if all are and the union fits;
@@ -630,7 +642,7 @@ pf_seq_cmp(const void *a, const void *b)
 static void
 pf_group(struct pat_set *ps, const struct pf_set *st)
 {
-	static struct pf_chk seq[PF_SETMAX];   /* load time only */
+	struct pf_chk *seq = xmalloc(PF_SETMAX * sizeof *seq);
 	unsigned open[2 * PF_STRMAX + 2], depth = 0, lcp, d;
 	struct pf_grp *g;
 	const struct pf_chk *prev = NULL;
@@ -662,6 +674,7 @@ pf_group(struct pat_set *ps, const struct pf_set *st)
 	for (; depth > 0; depth--)
 		ps->nodes[open[depth - 1]].skip = ps->nnodes;
 	g->n = ps->nnodes - g->off;
+	free(seq);
 }
 
 /* Record what one regex line requires; a line we cannot read, or that
