@@ -47,16 +47,16 @@ struct pat_set {
 	unsigned long limit_hits;
 	struct pf_node *nodes;
 	struct pf_grp *grps;
+	struct pf_set *pend;            /* groups' literals, until pf_index() */
 	struct pf_span *lines;
 	unsigned nnodes, ngrps, nlines;
-	/* Groups whose first checks are all 3-grams, indexed by them: the
-	 * question's own 3-grams then find the few tries worth walking.
-	 * ix[ix_off[t - PF_SHORT] .. ix_off[t + 1 - PF_SHORT]) are the
-	 * roots checking t.  Other groups are walked whole. */
+	/* Every group trie's first checks: the 3-grams indexed, so the
+	 * question's own 3-grams find the few subtries worth walking
+	 * (ix[ix_off[t - PF_SHORT] .. ix_off[t + 1 - PF_SHORT]) check t),
+	 * the rare 1- and 2-grams in a list looked at every time. */
 	unsigned *ix_off;
-	struct pf_root { unsigned node, grp; } *ix;
-	unsigned *walk;                 /* the other groups */
-	unsigned nix, nwalk;
+	struct pf_root { unsigned node, grp; } *ix, *shortr;
+	unsigned nix, nshort;
 	/* Which groups the current question satisfies (pf_memo()). */
 	unsigned long serial;
 	uint64_t *sat;
@@ -635,12 +635,32 @@ pf_seq_cmp(const void *a, const void *b)
 	return x->n < y->n ? -1 : x->n > y->n;
 }
 
+/* Move the literal's rarest 3-gram (fewest literals of the set have it)
+ * to the front: the trie's first checks are what the index looks up, and
+ * common ones ("\1wh") would send every question into many subtries. */
+static void
+pf_rarest_first(struct pf_chk *c, const unsigned *freq)
+{
+	unsigned i, best = 0;
+	unsigned short t;
+
+	if (c->n == 0)
+		return;
+	for (i = 1; i < c->n; i++)
+		if (c->c[i] >= PF_SHORT && (c->c[best] < PF_SHORT ||
+		    freq[c->c[i]] < freq[c->c[best]]))
+			best = i;
+	t = c->c[best];
+	memmove(c->c + 1, c->c, best * sizeof c->c[0]);
+	c->c[0] = t;
+}
+
 /* Append one group (an OR of literals) as a trie in preorder.  Sorted
  * check sequences make the preorder directly: each one adds the nodes
  * past what it shares with the one before.  A literal whose checks start
  * with another's whole is redundant and dropped. */
 static void
-pf_group(struct pat_set *ps, const struct pf_set *st)
+pf_group(struct pat_set *ps, const struct pf_set *st, const unsigned *freq)
 {
 	struct pf_chk *seq = xmalloc(PF_SETMAX * sizeof *seq);
 	unsigned open[2 * PF_STRMAX + 2], depth = 0, lcp, d;
@@ -648,8 +668,10 @@ pf_group(struct pat_set *ps, const struct pf_set *st)
 	const struct pf_chk *prev = NULL;
 	int i;
 
-	for (i = 0; i < st->n; i++)
+	for (i = 0; i < st->n; i++) {
 		seq[i].n = pf_checks(st->s[i], seq[i].c);
+		pf_rarest_first(&seq[i], freq);
+	}
 	qsort(seq, (size_t)st->n, sizeof seq[0], pf_seq_cmp);
 	ps->grps = xrealloc(ps->grps, (ps->ngrps + 1) * sizeof *ps->grps);
 	g = &ps->grps[ps->ngrps++];
@@ -707,8 +729,12 @@ pf_line(struct pat_set *ps, struct pat_section *sec, const char *re,
 	ln->off = ps->ngrps;
 	ln->n = (unsigned)in->nreq;
 	sec->nlines++;
+	/* The tries are built at the end (pf_index()), once every
+	 * literal's 3-grams can be counted. */
+	ps->pend = xrealloc(ps->pend, (ps->ngrps + (unsigned)in->nreq) *
+	    sizeof *ps->pend);
 	for (k = 0; k < in->nreq; k++)
-		pf_group(ps, &in->req[k]);
+		ps->pend[ps->ngrps++] = in->req[k];
 	free(in);
 }
 
@@ -735,92 +761,104 @@ pf_sat(const struct pat_set *ps, unsigned g)
 	return ps->sat[g >> 6] >> (g & 63) & 1;
 }
 
-/* Work out which groups of ps the question satisfies, once per question:
- * the walked groups whole, the indexed ones from each distinct 3-gram of
- * the question (pat_text.tri). */
+/* Mark group g satisfied if the subtrie at root r holds a literal of the
+ * question (r's own check is known to be there). */
+static void
+pf_root_there(struct pat_set *ps, unsigned r, unsigned g,
+    const uint64_t *bits)
+{
+	const struct pf_node *nd = ps->nodes;
+
+	if (!pf_sat(ps, g) && (nd[r].leaf || pf_walk(nd, r + 1, nd[r].skip,
+	    bits)))
+		ps->sat[g >> 6] |= 1ull << (g & 63);
+}
+
+/* Work out which groups of ps the question satisfies, once per question,
+ * from its distinct 3-grams (pat_text.tri) through the index. */
 static void
 pf_memo(struct pat_set *ps, const struct pat_text *pt)
 {
 	const struct pf_node *nd = ps->nodes;
-	unsigned i, r, t, g, n;
+	const struct pf_root *rt;
+	unsigned i, t, n, c;
 
 	memset(ps->sat, 0, ((ps->ngrps + 63) / 64) * sizeof *ps->sat);
 	ps->serial = pt->serial;
-	for (i = 0; i < ps->nwalk; i++) {
-		g = ps->walk[i];
-		if (pf_walk(nd, ps->grps[g].off, ps->grps[g].off +
-		    ps->grps[g].n, pt->bits))
-			ps->sat[g >> 6] |= 1ull << (g & 63);
+	for (i = 0; i < ps->nshort; i++) {
+		rt = &ps->shortr[i];
+		c = nd[rt->node].check;
+		if (pt->bits[c >> 6] >> (c & 63) & 1)
+			pf_root_there(ps, rt->node, rt->grp, pt->bits);
 	}
 	if (pt->ntri > PF_TRIMAX) {
-		/* Too many to list: walk every indexed group too. */
+		/* Too many to list: try every indexed root. */
 		for (i = 0; i < ps->nix; i++) {
-			g = ps->ix[i].grp;
-			r = ps->ix[i].node;
-			if (!pf_sat(ps, g) && pt->bits[nd[r].check >> 6] >>
-			    (nd[r].check & 63) & 1 && (nd[r].leaf ||
-			    pf_walk(nd, r + 1, nd[r].skip, pt->bits)))
-				ps->sat[g >> 6] |= 1ull << (g & 63);
+			rt = &ps->ix[i];
+			c = nd[rt->node].check;
+			if (pt->bits[c >> 6] >> (c & 63) & 1)
+				pf_root_there(ps, rt->node, rt->grp, pt->bits);
 		}
 		return;
 	}
 	for (i = 0; i < pt->ntri; i++) {
 		t = pt->tri[i] - PF_SHORT;
-		for (n = ps->ix_off[t]; n < ps->ix_off[t + 1]; n++) {
-			g = ps->ix[n].grp;
-			r = ps->ix[n].node;
-			if (!pf_sat(ps, g) && (nd[r].leaf ||
-			    pf_walk(nd, r + 1, nd[r].skip, pt->bits)))
-				ps->sat[g >> 6] |= 1ull << (g & 63);
-		}
+		for (n = ps->ix_off[t]; n < ps->ix_off[t + 1]; n++)
+			pf_root_there(ps, ps->ix[n].node, ps->ix[n].grp,
+			    pt->bits);
 	}
 }
 
-/* Index every group by its first checks when they are all 3-grams. */
+/* Index the first checks of every group trie (see struct pat_set). */
 static void
 pf_index(struct pat_set *ps)
 {
-	const struct pf_node *nd = ps->nodes;
+	const struct pf_node *nd;
 	unsigned g, k, t, n = 0;
 
+	unsigned *freq = xcalloc(PF_BITS, sizeof *freq), ng = ps->ngrps;
+	struct pf_chk c;
+	int i;
+
+	for (g = 0; g < ng; g++)
+		for (i = 0; i < ps->pend[g].n; i++) {
+			c.n = pf_checks(ps->pend[g].s[i], c.c);
+			for (k = 0; k < c.n; k++)
+				freq[c.c[k]]++;
+		}
+	ps->ngrps = 0;
+	for (g = 0; g < ng; g++)
+		pf_group(ps, &ps->pend[g], freq);
+	free(freq);
+	free(ps->pend);
+	ps->pend = NULL;
+	nd = ps->nodes;
 	ps->ix_off = xcalloc(PF_BITS - PF_SHORT + 1, sizeof *ps->ix_off);
 	ps->sat = xcalloc((ps->ngrps + 63) / 64 + 1, sizeof *ps->sat);
-	ps->walk = xcalloc(ps->ngrps + 1, sizeof *ps->walk);
-	for (g = 0; g < ps->ngrps; g++) {
-		const struct pf_grp *gr = &ps->grps[g];
-
-		for (k = gr->off; k < gr->off + gr->n; k = nd[k].skip)
-			if (nd[k].check < PF_SHORT)
-				break;
-		if (gr->n == 0 || k < gr->off + gr->n) {
-			ps->walk[ps->nwalk++] = g;
-			continue;
-		}
-		for (k = gr->off; k < gr->off + gr->n; k = nd[k].skip) {
-			ps->ix_off[nd[k].check - PF_SHORT + 1]++;
-			n++;
-		}
-	}
+	ps->shortr = xcalloc(ps->nnodes + 1, sizeof *ps->shortr);
+	for (g = 0; g < ps->ngrps; g++)
+		for (k = ps->grps[g].off; k < ps->grps[g].off + ps->grps[g].n;
+		    k = nd[k].skip)
+			if (nd[k].check < PF_SHORT) {
+				ps->shortr[ps->nshort].node = k;
+				ps->shortr[ps->nshort++].grp = g;
+			} else {
+				ps->ix_off[nd[k].check - PF_SHORT + 1]++;
+				n++;
+			}
 	for (t = 1; t <= PF_BITS - PF_SHORT; t++)
 		ps->ix_off[t] += ps->ix_off[t - 1];
 	ps->ix = xcalloc(n + 1, sizeof *ps->ix);
 	ps->nix = n;
-	for (g = 0; g < ps->ngrps; g++) {
-		const struct pf_grp *gr = &ps->grps[g];
-
-		for (k = gr->off; k < gr->off + gr->n; k = nd[k].skip)
-			if (nd[k].check < PF_SHORT)
-				break;
-		if (gr->n == 0 || k < gr->off + gr->n)
-			continue;
-		/* ix_off[t] runs ahead as the slot fills, then is moved
-		 * back below. */
-		for (k = gr->off; k < gr->off + gr->n; k = nd[k].skip) {
-			t = nd[k].check - PF_SHORT;
-			ps->ix[ps->ix_off[t]].node = k;
-			ps->ix[ps->ix_off[t]++].grp = g;
-		}
-	}
+	/* ix_off[t] runs ahead as t's slots fill, then moves back. */
+	for (g = 0; g < ps->ngrps; g++)
+		for (k = ps->grps[g].off; k < ps->grps[g].off + ps->grps[g].n;
+		    k = nd[k].skip)
+			if (nd[k].check >= PF_SHORT) {
+				t = nd[k].check - PF_SHORT;
+				ps->ix[ps->ix_off[t]].node = k;
+				ps->ix[ps->ix_off[t]++].grp = g;
+			}
 	for (t = PF_BITS - PF_SHORT; t > 0; t--)
 		ps->ix_off[t] = ps->ix_off[t - 1];
 	ps->ix_off[0] = 0;
@@ -1011,7 +1049,8 @@ pat_free(struct pat_set *ps)
 	free(ps->grps);
 	free(ps->ix_off);
 	free(ps->ix);
-	free(ps->walk);
+	free(ps->shortr);
+	free(ps->pend);
 	free(ps->sat);
 	free(ps->lines);
 	pcre2_match_data_free(ps->md);
