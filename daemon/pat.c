@@ -72,9 +72,13 @@ struct pat_set {
  * strings.  Strings may hold PF_MARK where \b stands. */
 
 #define PF_MARK '\001'
-#define PF_BITS (1u << PF_BITS_LOG2)
 #define PF_SHORT_LOG2 10
 #define PF_SHORT (1u << PF_SHORT_LOG2)  /* bits below are 1- and 2-grams */
+#define PF_TRI_LOG2 13                  /* then this many for 3-grams */
+#define PF_BITS (PF_SHORT + (1u << PF_TRI_LOG2))
+#if PF_BITS != PAT_TEXT_BITS
+#error "pat.h and pat.c disagree on the summary's size"
+#endif
 
 /* Tells one question's summary from the next: a pat_set remembers which
  * summary its groups were worked out for (pf_memo()).  Shared by every
@@ -95,21 +99,17 @@ pf_isword(unsigned char c)
 	    (c >= '0' && c <= '9') || c == '_';
 }
 
-/* The n-gram (n = 1..3) of bytes a[0, n) as a bit index in
- * pat_text.bits.  Hashed: a collision only lets a section run. */
+/* The n-gram (n = 1..3) whose bytes are key's low n bytes, last lowest,
+ * as a bit index in pat_text.bits.  Hashed: a collision only lets a
+ * section run.  3-grams get their own range, so an index can tell them
+ * apart. */
 static unsigned
-pf_gram(const unsigned char *a, int n)
+pf_gram(unsigned key, int n)
 {
-	unsigned k = (unsigned)n << 24 | (unsigned)a[0] << 16;
+	unsigned h = (key | (unsigned)n << 24) * 2654435761u;
 
-	if (n > 1)
-		k |= (unsigned)a[1] << 8;
-	if (n > 2)
-		k |= a[2];
-	/* 3-grams get their own range, so an index can tell them apart. */
-	k *= 2654435761u;
-	return n < 3 ? k >> (32 - PF_SHORT_LOG2) :
-	    PF_SHORT + (k >> 8) % (PF_BITS - PF_SHORT);
+	return n < 3 ? h >> (32 - PF_SHORT_LOG2) :
+	    PF_SHORT + (h >> (32 - PF_TRI_LOG2));
 }
 
 /* The bit indices a literal needs in pat_text.bits, in text order; 0 when
@@ -142,11 +142,13 @@ pf_checks(const char *s, unsigned short *out)
 	if (len == 0 || (len == 1 && m[0] == PF_MARK))
 		return 0;
 	if (len < 3) {
-		out[k++] = (unsigned short)pf_gram(m, (int)len);
+		out[k++] = (unsigned short)pf_gram(len == 1 ? m[0] :
+		    (unsigned)m[0] << 8 | m[1], (int)len);
 		return k;
 	}
 	for (j = 0; j + 3 <= len; j++)
-		out[k++] = (unsigned short)pf_gram(m + j, 3);
+		out[k++] = (unsigned short)pf_gram((unsigned)m[j] << 16 |
+		    (unsigned)m[j + 1] << 8 | m[j + 2], 3);
 	return k;
 }
 
@@ -791,7 +793,7 @@ pf_memo(struct pat_set *ps, const struct pat_text *pt)
 		if (pt->bits[c >> 6] >> (c & 63) & 1)
 			pf_root_there(ps, rt->node, rt->grp, pt->bits);
 	}
-	if (pt->ntri > PF_TRIMAX) {
+	if (pt->ntri > PAT_TEXT_TRIS) {
 		/* Too many to list: try every indexed root. */
 		for (i = 0; i < ps->nix; i++) {
 			rt = &ps->ix[i];
@@ -1106,39 +1108,51 @@ pat_match(struct pat_set *ps, int section, const char *s, size_t len,
 	return 1;
 }
 
+/* Add one symbol of the marked text to the summary: its 1-gram and the
+ * 2- and 3-grams it ends (win holds the last three symbols). */
+static void
+pf_put(struct pat_text *pt, unsigned *win, int *n, unsigned char c)
+{
+	unsigned b;
+
+	*win = (*win << 8 | c) & 0xffffff;
+	b = pf_gram(c, 1);
+	pt->bits[b >> 6] |= 1ull << (b & 63);
+	if (*n < 3)
+		(*n)++;
+	if (*n < 2)
+		return;
+	b = pf_gram(*win & 0xffff, 2);
+	pt->bits[b >> 6] |= 1ull << (b & 63);
+	if (*n < 3)
+		return;
+	b = pf_gram(*win, 3);
+	if (!(pt->bits[b >> 6] >> (b & 63) & 1) && pt->ntri++ < PAT_TEXT_TRIS)
+		pt->tri[pt->ntri - 1] = (unsigned short)b;
+	pt->bits[b >> 6] |= 1ull << (b & 63);
+}
+
 void
 pat_text_init(struct pat_text *pt, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	unsigned char g[3] = { 0, 0, 0 };
-	unsigned b;
+	unsigned win = 0;
 	size_t i;
-	int n = 0, w, lastw = 0, k, pass;
+	int n = 0, w, lastw = 0;
 
 	pt->s = s;
 	pt->len = len;
 	pt->serial = atomic_fetch_add(&pf_serial, 1) + 1;
 	pt->ntri = 0;
 	memset(pt->bits, 0, sizeof pt->bits);
-	/* Every 1-, 2- and 3-gram of the text with PF_MARK where \b holds
-	 * (as pf_checks() writes literals), one symbol at a time. */
+	/* The text with PF_MARK where \b holds, as pf_checks() writes
+	 * literals. */
 	for (i = 0; i <= len; i++) {
 		w = i < len && pf_isword(u[i]);
-		for (pass = w != lastw ? 0 : 1; pass < 2; pass++) {
-			if (pass == 1 && i == len)
-				break;
-			g[0] = g[1];
-			g[1] = g[2];
-			g[2] = pass == 0 ? PF_MARK : u[i];
-			n = n < 3 ? n + 1 : 3;
-			for (k = 1; k <= n; k++) {
-				b = pf_gram(g + 3 - k, k);
-				if (k == 3 && !(pt->bits[b >> 6] >> (b & 63) &
-				    1) && pt->ntri++ < PF_TRIMAX)
-					pt->tri[pt->ntri - 1] = (unsigned short)b;
-				pt->bits[b >> 6] |= 1ull << (b & 63);
-			}
-		}
+		if (w != lastw)
+			pf_put(pt, &win, &n, PF_MARK);
+		if (i < len)
+			pf_put(pt, &win, &n, u[i]);
 		lastw = w;
 	}
 }

@@ -34,15 +34,15 @@ unsigned long pat_limit_hits(const struct pat_set *ps);
  * a hashed set of its 1-, 2- and 3-byte sequences, word boundaries marked.
  * Each regex line is read at load for literals every match must contain,
  * so a section none of whose lines could match is not run. */
-#define PF_BITS_LOG2 13
-#define PF_TRIMAX 512
+#define PAT_TEXT_BITS (1024 + 8192)  /* 1- and 2-grams, then 3-grams */
+#define PAT_TEXT_TRIS 512
 struct pat_text {
 	const char *s;
 	size_t len;
 	unsigned long serial;           /* new for every pat_text_init() */
-	uint64_t bits[(1u << PF_BITS_LOG2) / 64];
-	unsigned ntri;                  /* > PF_TRIMAX: too many to list */
-	unsigned short tri[PF_TRIMAX];  /* its distinct 3-gram bits */
+	uint64_t bits[PAT_TEXT_BITS / 64];
+	unsigned ntri;                  /* > PAT_TEXT_TRIS: too many to list */
+	unsigned short tri[PAT_TEXT_TRIS];  /* its distinct 3-gram bits */
 };
 void pat_text_init(struct pat_text *pt, const char *s, size_t len);
 /* pat_match() on pt->s[0, to), to <= pt->len, with the same result. */
