@@ -1092,8 +1092,14 @@ pat_match(struct pat_set *ps, int section, const char *s, size_t len,
 
 	if (section < 0 || section >= ps->nsec || start > len)
 		return 0;
-	rc = pcre2_match(ps->sec[section].code, (PCRE2_SPTR)s, len, start, 0,
-	    ps->md, ps->mctx);
+	/* With JIT code, pcre2_jit_match() gives the same answer without
+	 * pcre2_match()'s per-call checks, which our arguments pass. */
+	if (ps->sec[section].jit)
+		rc = pcre2_jit_match(ps->sec[section].code, (PCRE2_SPTR)s, len,
+		    start, 0, ps->md, ps->mctx);
+	else
+		rc = pcre2_match(ps->sec[section].code, (PCRE2_SPTR)s, len,
+		    start, 0, ps->md, ps->mctx);
 	if (rc < 0) {
 		if (rc == PCRE2_ERROR_MATCHLIMIT ||
 		    rc == PCRE2_ERROR_DEPTHLIMIT ||
