@@ -17,6 +17,9 @@ struct lex_word {
 struct lex {
 	struct lex_word words[LEX_MAX];
 	int n;
+	/* words[first[c - 'a'] .. first[c - 'a' + 1]) start with c: sorted,
+	 * so best_match() looks only at the letters a typo can start with */
+	int first[27];
 };
 
 static int
@@ -86,6 +89,12 @@ lex_load(const char *path, char *err, size_t errlen)
 		lx->words[n++] = lx->words[i];
 	}
 	lx->n = (int)n;
+	for (i = 0, n = 0; i < 26; i++) {
+		lx->first[i] = (int)n;
+		while ((int)n < lx->n && lx->words[n].w[0] == (char)('a' + i))
+			n++;
+	}
+	lx->first[26] = lx->n;
 	return lx;
 }
 
@@ -106,40 +115,57 @@ known(const struct lex *lx, const char *w)
 {
 	struct lex_word key;
 
-	snprintf(key.w, sizeof key.w, "%s", w);
+	memcpy(key.w, w, strlen(w) + 1);        /* shorter than LEX_WORD */
 	return bsearch(&key, lx->words, (size_t)lx->n, sizeof key,
 	    cmp_word) != NULL;
 }
 
-/* Best domain word within the allowed distance; ties go to the first in
- * sort order, and a tie between two different words means we cannot tell,
- * so nothing is corrected. */
-static const char *
-best_match(const struct lex *lx, const char *w, size_t len)
-{
-	int i, d, best = 3, ties = 0, max = len >= 10 ? 2 : 1;
-	const char *found = NULL;
+struct lex_best { const char *found; int best, ties; };
 
-	for (i = 0; i < lx->n; i++) {
+/* best_match() over the words of one first letter, in sort order. */
+static void
+best_in(const struct lex *lx, int letter, const char *w, size_t len,
+    int max, struct lex_best *b)
+{
+	int i, d;
+
+	for (i = lx->first[letter - 'a']; i < lx->first[letter - 'a' + 1];
+	    i++) {
 		const struct lex_word *c = &lx->words[i];
 
 		if (!c->domain || (len < 5 && c->len > 5))
 			continue;
-		/* People rarely get the first letter wrong; checking it
-		 * first keeps this loop cheap on every question. */
+		/* People rarely get the first letter wrong: a candidate
+		 * starts like w or with w's first two letters swapped. */
 		if (c->w[0] != w[0] && !(c->w[0] == w[1] && c->w[1] == w[0]))
 			continue;
 		d = norm_distance(w, len, c->w, c->len, max);
-		if (d > max || d > best)
+		if (d > max || d > b->best)
 			continue;
-		if (d < best) {
-			best = d;
-			found = c->w;
-			ties = 0;
+		if (d < b->best) {
+			b->best = d;
+			b->found = c->w;
+			b->ties = 0;
 		} else
-			ties++;
+			b->ties++;
 	}
-	return ties ? NULL : found;
+}
+
+/* Best domain word within the allowed distance; ties go to the first in
+ * sort order, and a tie between two different words means we cannot tell,
+ * so nothing is corrected.  w is at least three letters a-z. */
+static const char *
+best_match(const struct lex *lx, const char *w, size_t len)
+{
+	struct lex_best b = { NULL, 3, 0 };
+	int max = len >= 10 ? 2 : 1;
+
+	/* Only words starting with w[0] or w[1] can qualify; their blocks,
+	 * lower letter first, keep the sort order ties depend on. */
+	best_in(lx, w[0] < w[1] ? w[0] : w[1], w, len, max, &b);
+	if (w[0] != w[1])
+		best_in(lx, w[0] < w[1] ? w[1] : w[0], w, len, max, &b);
+	return b.ties ? NULL : b.found;
 }
 
 int

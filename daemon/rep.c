@@ -18,6 +18,39 @@ copy(char *dst, size_t cap, const char *s)
 	dst[n] = '\0';
 }
 
+/* What vsnprintf(dst, cap, fmt, ap) writes, cap > 0, pasting strings
+ * directly when %s is the only conversion, as in nearly every sentence
+ * and suggestion a reply is built from. */
+static void
+format(char *dst, size_t cap, const char *fmt, va_list ap)
+{
+	const char *p, *a;
+	size_t n = 0, k;
+
+	for (p = fmt; (p = strchr(p, '%')) != NULL; p += 2)
+		if (p[1] != 's') {
+			vsnprintf(dst, cap, fmt, ap);
+			return;
+		}
+	while (*fmt != '\0') {
+		if (fmt[0] == '%') {
+			if ((a = va_arg(ap, const char *)) == NULL)
+				a = "(null)";
+			k = strlen(a);
+			fmt += 2;
+		} else {
+			a = fmt;
+			k = strcspn(fmt, "%");
+			fmt += k;
+		}
+		if (k > cap - 1 - n)
+			k = cap - 1 - n;
+		memcpy(dst + n, a, k);
+		n += k;
+	}
+	dst[n] = '\0';
+}
+
 void
 rep_say(struct eng_reply *r, const char *fmt, ...)
 {
@@ -27,14 +60,7 @@ rep_say(struct eng_reply *r, const char *fmt, ...)
 	if (n + 1 >= sizeof r->text)
 		return;
 	va_start(ap, fmt);
-	if (strchr(fmt, '%') == NULL)
-		copy(r->text + n, sizeof r->text - n, fmt);
-	else if (strcmp(fmt, "%s") == 0) {
-		const char *a = va_arg(ap, const char *);
-
-		copy(r->text + n, sizeof r->text - n, a ? a : "(null)");
-	} else
-		vsnprintf(r->text + n, sizeof r->text - n, fmt, ap);
+	format(r->text + n, sizeof r->text - n, fmt, ap);
 	va_end(ap);
 }
 
@@ -93,10 +119,7 @@ rep_suggest(struct eng_reply *r, const char *fmt, ...)
 	if (r->nsuggestions == ENG_SUGG_MAX)
 		return;
 	va_start(ap, fmt);
-	if (strchr(fmt, '%') == NULL)
-		copy(s, sizeof s, fmt);
-	else
-		vsnprintf(s, sizeof s, fmt, ap);
+	format(s, sizeof s, fmt, ap);
 	va_end(ap);
 	for (i = 0; i < r->nsuggestions; i++)
 		if (strcmp(r->suggestions[i], s) == 0)
