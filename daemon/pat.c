@@ -20,6 +20,11 @@ struct pat_section {
 	char *name;
 	pcre2_code *code;
 	int jit;                /* JIT code exists: pcre2_jit_match() is safe */
+	/* Its anchored lines ("^\\W*help\\W*$") alone, when it has others
+	 * too: if only those can match, one attempt at the start offset
+	 * answers instead of a scan of the whole question. */
+	pcre2_code *anch;
+	int anch_jit;
 	int always;             /* some line has no required literal */
 	unsigned line0, nlines; /* its lines in pat_set.lines */
 };
@@ -36,7 +41,8 @@ struct pf_node {
 	unsigned short leaf;    /* a whole literal is there */
 	unsigned skip;          /* next node when check fails: past the subtree */
 };
-struct pf_span { unsigned off, n; };    /* a line's groups */
+struct pf_span { unsigned off, n; };
+struct pf_line { unsigned off, n; int anch; };  /* groups; line anchored */
 struct pf_grp { unsigned off, n; };     /* a group's trie nodes */
 
 struct pat_set {
@@ -48,7 +54,7 @@ struct pat_set {
 	struct pf_node *nodes;
 	struct pf_grp *grps;
 	struct pf_set *pend;            /* groups' literals, until pf_index() */
-	struct pf_span *lines;
+	struct pf_line *lines;
 	unsigned nnodes, ngrps, nlines;
 	/* Every group trie's first checks: the 3-grams indexed, so the
 	 * question's own 3-grams find the few subtries worth walking
@@ -705,11 +711,11 @@ pf_group(struct pat_set *ps, const struct pf_set *st, const unsigned *freq)
  * requires nothing, makes its section always run. */
 static void
 pf_line(struct pat_set *ps, struct pat_section *sec, const char *re,
-    size_t n)
+    size_t n, int anch)
 {
 	struct pf_parser p = { re, 0, n, 0 };
 	struct pf_info *in = pf_alt(&p);
-	struct pf_span *ln;
+	struct pf_line *ln;
 	int k;
 
 	if (in != NULL && (p.bad || p.i != n)) {
@@ -730,6 +736,7 @@ pf_line(struct pat_set *ps, struct pat_section *sec, const char *re,
 	ln = &ps->lines[ps->nlines++];
 	ln->off = ps->ngrps;
 	ln->n = (unsigned)in->nreq;
+	ln->anch = anch;
 	sec->nlines++;
 	/* The tries are built at the end (pf_index()), once every
 	 * literal's 3-grams can be counted. */
@@ -866,32 +873,37 @@ pf_index(struct pat_set *ps)
 	ps->ix_off[0] = 0;
 }
 
-/* Can any line of the section match the question? */
+/* Can any line of the section match the question?  0 no; 2 only some
+ * of its anchored lines (and sec->anch has them alone); 1 otherwise. */
 static int
 pf_may_match(struct pat_set *ps, const struct pat_section *sec,
     const struct pat_text *pt)
 {
 	unsigned li, gi;
+	int r = 0;
 
 	if (sec->always)
 		return 1;
 	if (ps->serial != pt->serial)
 		pf_memo(ps, pt);
 	for (li = sec->line0; li < sec->line0 + sec->nlines; li++) {
-		const struct pf_span *ln = &ps->lines[li];
+		const struct pf_line *ln = &ps->lines[li];
 
 		for (gi = ln->off; gi < ln->off + ln->n; gi++)
 			if (!pf_sat(ps, gi))
 				break;
-		if (gi == ln->off + ln->n)
-			return 1;       /* every group is there */
+		if (gi < ln->off + ln->n)
+			continue;
+		if (!ln->anch || sec->anch == NULL)
+			return 1;
+		r = 2;
 	}
-	return 0;
+	return r;
 }
 /* Compile one section's accumulated alternation. */
 static int
-compile_section(struct pat_set *ps, const char *alt, const char *path,
-    int line, char *err, size_t errlen)
+compile_section(struct pat_set *ps, const char *alt, const char *anch,
+    int unanchored, const char *path, int line, char *err, size_t errlen)
 {
 	struct pat_section *s = &ps->sec[ps->nsec - 1];
 	int rc;
@@ -916,6 +928,13 @@ compile_section(struct pat_set *ps, const char *alt, const char *path,
 	}
 	/* JIT is an optimisation: without it matching is slower, not wrong. */
 	s->jit = pcre2_jit_compile(s->code, PCRE2_JIT_COMPLETE) == 0;
+	/* So is the anchored lines' own code: without it the whole section
+	 * runs. */
+	if (anch[0] != '\0' && unanchored > 0 &&
+	    (s->anch = pcre2_compile((PCRE2_SPTR)anch, PCRE2_ZERO_TERMINATED,
+	    PCRE2_NO_AUTO_CAPTURE, &rc, &off, NULL)) != NULL)
+		s->anch_jit = pcre2_jit_compile(s->anch, PCRE2_JIT_COMPLETE) ==
+		    0;
 	return 0;
 }
 
@@ -925,8 +944,10 @@ pat_load(const char *path, char *err, size_t errlen)
 	FILE *f;
 	struct pat_set *ps;
 	char line[PAT_LINE_MAX + 2];
-	char *alt = NULL;
-	size_t altlen = 0, n, k;
+	char *alt = NULL, *anch = NULL;
+	size_t altlen = 0, anchlen = 0, n, k;
+	uint32_t opts;
+	int unanchored = 0;
 	int lineno = 0, secline = 0, rc, failed = 0;
 	PCRE2_SIZE off;
 	PCRE2_UCHAR msg[256];
@@ -940,6 +961,8 @@ pat_load(const char *path, char *err, size_t errlen)
 	memset(ps, 0, sizeof *ps);
 	alt = xrealloc(NULL, 1);
 	alt[0] = '\0';
+	anch = xrealloc(NULL, 1);
+	anch[0] = '\0';
 	while (!failed && fgets(line, sizeof line, f) != NULL) {
 		lineno++;
 		n = strlen(line);
@@ -955,8 +978,8 @@ pat_load(const char *path, char *err, size_t errlen)
 		if (n == 0 || line[0] == '#')
 			continue;
 		if (line[0] == '[' && line[n - 1] == ']') {
-			if (ps->nsec > 0 && compile_section(ps, alt, path,
-			    secline, err, errlen) != 0) {
+			if (ps->nsec > 0 && compile_section(ps, alt, anch,
+			    unanchored, path, secline, err, errlen) != 0) {
 				failed = 1;
 				break;
 			}
@@ -966,13 +989,16 @@ pat_load(const char *path, char *err, size_t errlen)
 			ps->sec[ps->nsec].name = xstrdup(line + 1);
 			ps->sec[ps->nsec].code = NULL;
 			ps->sec[ps->nsec].jit = 0;
+			ps->sec[ps->nsec].anch = NULL;
+			ps->sec[ps->nsec].anch_jit = 0;
 			ps->sec[ps->nsec].always = 0;
 			ps->sec[ps->nsec].line0 = ps->nlines;
 			ps->sec[ps->nsec].nlines = 0;
 			ps->nsec++;
 			secline = lineno;
-			altlen = 0;
-			alt[0] = '\0';
+			altlen = anchlen = 0;
+			alt[0] = anch[0] = '\0';
+			unanchored = 0;
 			continue;
 		}
 		if (ps->nsec == 0) {
@@ -1003,8 +1029,19 @@ pat_load(const char *path, char *err, size_t errlen)
 			failed = 1;
 			break;
 		}
+		/* PCRE2 marks a regex that can only match at the start
+		 * offset ("^..." in every branch) as anchored. */
+		opts = 0;
+		(void)pcre2_pattern_info(one, PCRE2_INFO_ALLOPTIONS, &opts);
 		pcre2_code_free(one);
-		pf_line(ps, &ps->sec[ps->nsec - 1], line, n);
+		pf_line(ps, &ps->sec[ps->nsec - 1], line, n,
+		    (opts & PCRE2_ANCHORED) != 0);
+		if (opts & PCRE2_ANCHORED) {
+			anch = xrealloc(anch, anchlen + n + 8);
+			anchlen += (size_t)sprintf(anch + anchlen, "%s(?:%s)",
+			    anchlen ? "|" : "", line);
+		} else
+			unanchored++;
 		alt = xrealloc(alt, altlen + n + 8);
 		altlen += (size_t)sprintf(alt + altlen, "%s(?:%s)",
 		    altlen ? "|" : "", line);
@@ -1015,10 +1052,12 @@ pat_load(const char *path, char *err, size_t errlen)
 		    path, lineno);
 		failed = 1;
 	}
-	if (!failed && compile_section(ps, alt, path, secline, err,
+	if (!failed && compile_section(ps, alt, anch, unanchored, path,
+	    secline, err,
 	    errlen) != 0)
 		failed = 1;
 	free(alt);
+	free(anch);
 	if (failed) {
 		pat_free(ps);
 		return NULL;
@@ -1045,6 +1084,7 @@ pat_free(struct pat_set *ps)
 	for (i = 0; i < ps->nsec; i++) {
 		free(ps->sec[i].name);
 		pcre2_code_free(ps->sec[i].code);
+		pcre2_code_free(ps->sec[i].anch);
 	}
 	free(ps->sec);
 	free(ps->nodes);
@@ -1083,23 +1123,22 @@ pat_find(const struct pat_set *ps, const char *name)
 	return -1;
 }
 
-int
-pat_match(struct pat_set *ps, int section, const char *s, size_t len,
-    size_t start, size_t *ms, size_t *me)
+/* One match of code (JIT code when jit) on s[0, len) from start. */
+static int
+pf_run(struct pat_set *ps, const pcre2_code *code, int jit, const char *s,
+    size_t len, size_t start, size_t *ms, size_t *me)
 {
 	PCRE2_SIZE *ov;
 	int rc;
 
-	if (section < 0 || section >= ps->nsec || start > len)
-		return 0;
 	/* With JIT code, pcre2_jit_match() gives the same answer without
 	 * pcre2_match()'s per-call checks, which our arguments pass. */
-	if (ps->sec[section].jit)
-		rc = pcre2_jit_match(ps->sec[section].code, (PCRE2_SPTR)s, len,
-		    start, 0, ps->md, ps->mctx);
+	if (jit)
+		rc = pcre2_jit_match(code, (PCRE2_SPTR)s, len, start, 0, ps->md,
+		    ps->mctx);
 	else
-		rc = pcre2_match(ps->sec[section].code, (PCRE2_SPTR)s, len,
-		    start, 0, ps->md, ps->mctx);
+		rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, 0, ps->md,
+		    ps->mctx);
 	if (rc < 0) {
 		if (rc == PCRE2_ERROR_MATCHLIMIT ||
 		    rc == PCRE2_ERROR_DEPTHLIMIT ||
@@ -1112,6 +1151,16 @@ pat_match(struct pat_set *ps, int section, const char *s, size_t len,
 	*ms = ov[0];
 	*me = ov[1];
 	return 1;
+}
+
+int
+pat_match(struct pat_set *ps, int section, const char *s, size_t len,
+    size_t start, size_t *ms, size_t *me)
+{
+	if (section < 0 || section >= ps->nsec || start > len)
+		return 0;
+	return pf_run(ps, ps->sec[section].code, ps->sec[section].jit, s, len,
+	    start, ms, me);
 }
 
 /* Add one symbol of the marked text to the summary: its 1-gram and the
@@ -1168,17 +1217,25 @@ pat_match_text(struct pat_set *ps, int section, const struct pat_text *pt,
     size_t to, size_t start, size_t *ms, size_t *me)
 {
 	const unsigned char *u = (const unsigned char *)pt->s;
+	const struct pat_section *sec;
+	int may = 1;
 
 	if (section < 0 || section >= ps->nsec || start > to)
 		return 0;
+	sec = &ps->sec[section];
 	/* The summary covers pt->s[0, pt->len): a shorter subject holds
 	 * fewer literals, unless the cut splits a word and so makes a word
 	 * end that the summary has not seen. */
 	if (to <= pt->len && !(to > 0 && to < pt->len && pf_isword(u[to - 1])
-	    && pf_isword(u[to])) &&
-	    !pf_may_match(ps, &ps->sec[section], pt))
+	    && pf_isword(u[to])))
+		may = pf_may_match(ps, sec, pt);
+	if (may == 0)
 		return 0;
-	return pat_match(ps, section, pt->s, to, start, ms, me);
+	/* The lines that cannot match change nothing when left out. */
+	if (may == 2)
+		return pf_run(ps, sec->anch, sec->anch_jit, pt->s, to, start,
+		    ms, me);
+	return pf_run(ps, sec->code, sec->jit, pt->s, to, start, ms, me);
 }
 
 unsigned long

@@ -6,7 +6,7 @@
  * a catastrophic pattern into "no match" that is counted; the prefilter
  * (pat_match_text) giving pat_match()'s answer for every section, subject
  * length and start, on constructs the literal analysis reads and ones it
- * must give up on, on random token soup, and on every question of the
+ * must give up on, with anchored lines run alone when only they can match, on random token soup, and on every question of the
  * conversation tests against the shipped patterns. */
 #include <jansson.h>
 #include <glob.h>
@@ -120,7 +120,9 @@ check_constructs(const char *dir)
 	    "[g]\n(it's|its) (\\w+ ){0,2}done$\n"
 	    "[h]\na\\Kb\\.c\n\\b_\\b\n"
 	    "[i]\n(?i)weird\n'\\b\n"
-	    "[j]\n\\bhi\\b|\\b's\\b|boss?\n"), err, sizeof err);
+	    "[j]\n\\bhi\\b|\\b's\\b|boss?\n"
+	    "[k]\n^\\W*(hi|\\?|cat)\\W*$\nzz\\b\n^a\\b\n\\Gb\n"), err,
+	    sizeof err);
 	CHECK(ps != NULL);
 	if (ps == NULL)
 		return;
