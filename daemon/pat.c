@@ -32,16 +32,15 @@ struct pat_section {
 /* The prefilter.  Each line of a section is analysed for literals that any
  * match must contain (pf_*() below); a section whose every line lacks one
  * in the question cannot match, so its regex is not run.  A literal is
- * kept as the byte-class pairs it needs (pat_text), so checking one is a
- * few bit tests.  A line is an AND of groups, a group an OR of literals,
- * stored as a trie of checks in preorder so literals sharing a start
- * ("what can you", "what do you") test that start once. */
+ * kept as the hashed 1-, 2- or 3-byte sequences it needs (pat_text), so
+ * checking one is a few bit tests.  A line is an AND of groups, a group an
+ * OR of literals, stored as a trie of checks in preorder so literals
+ * sharing checks test them once. */
 struct pf_node {
 	unsigned short check;   /* bit index in pat_text.bits */
 	unsigned short leaf;    /* a whole literal is there */
 	unsigned skip;          /* next node when check fails: past the subtree */
 };
-struct pf_span { unsigned off, n; };
 struct pf_line { unsigned off, n; int anch; };  /* groups; line anchored */
 struct pf_grp { unsigned off, n; };     /* a group's trie nodes */
 
@@ -66,7 +65,6 @@ struct pat_set {
 	/* Which groups the current question satisfies (pf_memo()). */
 	unsigned long serial;
 	uint64_t *sat;
-
 };
 
 /* ---- literal analysis ---------------------------------------------------
@@ -85,11 +83,6 @@ struct pat_set {
 #if PF_BITS != PAT_TEXT_BITS
 #error "pat.h and pat.c disagree on the summary's size"
 #endif
-
-/* Tells one question's summary from the next: a pat_set remembers which
- * summary its groups were worked out for (pf_memo()).  Shared by every
- * engine and thread, hence atomic; 0 is never handed out. */
-static atomic_ulong pf_serial;
 #define PF_SETMAX 128   /* strings an exact set may hold */
 #define PF_STRMAX 24    /* longest literal built by concatenation */
 #define PF_REQMAX 8     /* required sets a node keeps */
@@ -97,6 +90,11 @@ static atomic_ulong pf_serial;
 struct pf_set { int n; char s[PF_SETMAX][PF_STRMAX + 1]; };
 struct pf_info { struct pf_set x; int nreq; struct pf_set req[PF_REQMAX]; };
 struct pf_parser { const char *s; size_t i, n; int bad; };
+
+/* Tells one question's summary from the next: a pat_set remembers which
+ * summary its groups were worked out for (pf_memo()).  Shared by every
+ * engine and thread, hence atomic; 0 is never handed out. */
+static atomic_ulong pf_serial;
 
 static int
 pf_isword(unsigned char c)
@@ -666,7 +664,8 @@ pf_rarest_first(struct pf_chk *c, const unsigned *freq)
 /* Append one group (an OR of literals) as a trie in preorder.  Sorted
  * check sequences make the preorder directly: each one adds the nodes
  * past what it shares with the one before.  A literal whose checks start
- * with another's whole is redundant and dropped. */
+ * with another's whole is redundant and dropped.  Every literal needs at
+ * least one check: pf_require() keeps no set with one that needs none. */
 static void
 pf_group(struct pat_set *ps, const struct pf_set *st, const unsigned *freq)
 {
