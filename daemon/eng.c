@@ -94,6 +94,14 @@ eng_load(const char *kdir, const char *pdir, char *err, size_t errlen)
 		return NULL;
 	}
 	{
+		/* Every turn matches against all of these. */
+		struct pat_set *sets[] = { e->d.intents, e->d.roles,
+			e->d.industries, e->d.capacities, e->d.context,
+			e->d.offtopic, e->d.topics };
+
+		pat_link(sets, (int)(sizeof sets / sizeof sets[0]));
+	}
+	{
 		/* The version names knowledge and patterns, so a reload that
 		 * changed only a regex still shows in /healthz. */
 		static const char *files[] = { "intents.txt", "roles.txt",

@@ -65,6 +65,17 @@ struct pat_set {
 	/* Which groups the current question satisfies (pf_memo()). */
 	unsigned long serial;
 	uint64_t *sat;
+	struct pat_link *link;          /* pat_link(), or NULL */
+};
+
+/* Sets matched against the same questions: their 3-gram indexes merged,
+ * so a question's 3-grams are looked up once for all of them.  Freed
+ * with the last of its sets. */
+struct pat_link {
+	struct pat_set **sets;
+	int nsets, refs;
+	unsigned *ix_off;               /* as pat_set.ix_off */
+	struct pf_lroot { unsigned set, node, grp; } *ix;
 };
 
 /* ---- literal analysis ---------------------------------------------------
@@ -782,14 +793,15 @@ pf_root_there(struct pat_set *ps, unsigned r, unsigned g,
 		ps->sat[g >> 6] |= 1ull << (g & 63);
 }
 
-/* Work out which groups of ps the question satisfies, once per question,
- * from its distinct 3-grams (pat_text.tri) through the index. */
-static void
-pf_memo(struct pat_set *ps, const struct pat_text *pt)
+/* Start a set's memo for the question: clear it, try the short roots.
+ * Returns 0 when the question has too many 3-grams to list, after trying
+ * every indexed root of the set too. */
+static int
+pf_memo_start(struct pat_set *ps, const struct pat_text *pt)
 {
 	const struct pf_node *nd = ps->nodes;
 	const struct pf_root *rt;
-	unsigned i, t, n, c;
+	unsigned i, c;
 
 	memset(ps->sat, 0, ((ps->ngrps + 63) / 64) * sizeof *ps->sat);
 	ps->serial = pt->serial;
@@ -799,21 +811,47 @@ pf_memo(struct pat_set *ps, const struct pat_text *pt)
 		if (pt->bits[c >> 6] >> (c & 63) & 1)
 			pf_root_there(ps, rt->node, rt->grp, pt->bits);
 	}
-	if (pt->ntri > PAT_TEXT_TRIS) {
-		/* Too many to list: try every indexed root. */
-		for (i = 0; i < ps->nix; i++) {
-			rt = &ps->ix[i];
-			c = nd[rt->node].check;
-			if (pt->bits[c >> 6] >> (c & 63) & 1)
-				pf_root_there(ps, rt->node, rt->grp, pt->bits);
+	if (pt->ntri <= PAT_TEXT_TRIS)
+		return 1;
+	for (i = 0; i < ps->nix; i++) {
+		rt = &ps->ix[i];
+		c = nd[rt->node].check;
+		if (pt->bits[c >> 6] >> (c & 63) & 1)
+			pf_root_there(ps, rt->node, rt->grp, pt->bits);
+	}
+	return 0;
+}
+
+/* Work out which groups of ps (and of the sets linked with it) the
+ * question satisfies, once per question, from its distinct 3-grams
+ * (pat_text.tri) through the index. */
+static void
+pf_memo(struct pat_set *ps, const struct pat_text *pt)
+{
+	const struct pat_link *lk = ps->link;
+	unsigned i, t, n;
+	int k, listed = 1;
+
+	if (lk == NULL) {
+		if (!pf_memo_start(ps, pt))
+			return;
+		for (i = 0; i < pt->ntri; i++) {
+			t = pt->tri[i] - PF_SHORT;
+			for (n = ps->ix_off[t]; n < ps->ix_off[t + 1]; n++)
+				pf_root_there(ps, ps->ix[n].node,
+				    ps->ix[n].grp, pt->bits);
 		}
 		return;
 	}
+	for (k = 0; k < lk->nsets; k++)
+		listed &= pf_memo_start(lk->sets[k], pt);
+	if (!listed)
+		return;
 	for (i = 0; i < pt->ntri; i++) {
 		t = pt->tri[i] - PF_SHORT;
-		for (n = ps->ix_off[t]; n < ps->ix_off[t + 1]; n++)
-			pf_root_there(ps, ps->ix[n].node, ps->ix[n].grp,
-			    pt->bits);
+		for (n = lk->ix_off[t]; n < lk->ix_off[t + 1]; n++)
+			pf_root_there(lk->sets[lk->ix[n].set], lk->ix[n].node,
+			    lk->ix[n].grp, pt->bits);
 	}
 }
 
@@ -1074,12 +1112,48 @@ pat_load(const char *path, char *err, size_t errlen)
 }
 
 void
+pat_link(struct pat_set **sets, int n)
+{
+	struct pat_link *lk = xcalloc(1, sizeof *lk);
+	unsigned t, e, total = 0;
+	int k;
+
+	lk->sets = xcalloc((size_t)n, sizeof *lk->sets);
+	memcpy(lk->sets, sets, (size_t)n * sizeof *sets);
+	lk->nsets = lk->refs = n;
+	lk->ix_off = xcalloc(PF_BITS - PF_SHORT + 1, sizeof *lk->ix_off);
+	for (k = 0; k < n; k++) {
+		sets[k]->link = lk;
+		total += sets[k]->nix;
+	}
+	lk->ix = xcalloc(total + 1, sizeof *lk->ix);
+	for (t = 0; t < PF_BITS - PF_SHORT; t++) {
+		lk->ix_off[t + 1] = lk->ix_off[t];
+		for (k = 0; k < n; k++)
+			for (e = sets[k]->ix_off[t]; e < sets[k]->ix_off[t + 1];
+			    e++) {
+				lk->ix[lk->ix_off[t + 1]].set = (unsigned)k;
+				lk->ix[lk->ix_off[t + 1]].node =
+				    sets[k]->ix[e].node;
+				lk->ix[lk->ix_off[t + 1]++].grp =
+				    sets[k]->ix[e].grp;
+			}
+	}
+}
+
+void
 pat_free(struct pat_set *ps)
 {
 	int i;
 
 	if (ps == NULL)
 		return;
+	if (ps->link != NULL && --ps->link->refs == 0) {
+		free(ps->link->sets);
+		free(ps->link->ix_off);
+		free(ps->link->ix);
+		free(ps->link);
+	}
 	for (i = 0; i < ps->nsec; i++) {
 		free(ps->sec[i].name);
 		pcre2_code_free(ps->sec[i].code);

@@ -45,6 +45,11 @@ struct pat_text {
 	unsigned short tri[PAT_TEXT_TRIS];  /* its distinct 3-gram bits */
 };
 void pat_text_init(struct pat_text *pt, const char *s, size_t len);
+/* Tie together sets matched against the same questions, so the first
+ * pat_match_text() of a question on any of them works out the literals
+ * of all in one pass.  Each set in at most one link; it lives until the
+ * last of its sets is freed.  Optional: results are the same. */
+void pat_link(struct pat_set **sets, int n);
 /* pat_match() on pt->s[0, to), to <= pt->len, with the same result. */
 int pat_match_text(struct pat_set *ps, int section, const struct pat_text *pt,
     size_t to, size_t start, size_t *ms, size_t *me);

@@ -6,7 +6,8 @@
  * a catastrophic pattern into "no match" that is counted; the prefilter
  * (pat_match_text) giving pat_match()'s answer for every section, subject
  * length and start, on constructs the literal analysis reads and ones it
- * must give up on, with anchored lines run alone when only they can match, on random token soup, and on every question of the
+ * must give up on, with anchored lines run alone when only they can match,
+ * sets alone and linked, on random token soup, and on every question of the
  * conversation tests against the shipped patterns. */
 #include <jansson.h>
 #include <glob.h>
@@ -64,6 +65,7 @@ check_shipped(void)
 		if (ps[f] == NULL)
 			return;
 	}
+	pat_link(ps, 7);        /* as the engine does */
 	CHECK(glob("tests/conversations/*.jsonl", 0, NULL, &g) == 0);
 	for (i = 0; i < g.gl_pathc; i++) {
 		FILE *fp = fopen(g.gl_pathv[i], "r");
