@@ -33,10 +33,17 @@
  * own default threshold), or when the writer has been idle this long. */
 #define STORE_CKPT_FRAMES 1000
 #define STORE_CKPT_IDLE_MS 1000
-/* The WAL's bound: past this many frames (the checkpointer cannot keep
- * up, or a reader holds it back) the writer waits for a checkpoint pass
- * between two batches, so that the next commit can start the WAL over. */
-#define STORE_WAL_MAX_FRAMES 10000
+#define STORE_CKPT_GAP_MS 100
+/* The WAL's bound: past this many frames the writer waits, between two
+ * batches, for a checkpoint pass, so that the next commit can start the
+ * WAL over.  Under steady load that is the only way it does (a pass
+ * beside the writer nearly always overlaps a commit), and the wait is
+ * two fsyncs, 6-12 ms on the benchmark machine: the bound is large (64
+ * MB of 4 KB pages) to make it rare, about once in 2 s at half of
+ * slated's capacity, instead of ten times a second (SQLite's own
+ * checkpoint, in the commit, every 1,000 frames), and small enough that
+ * opening the WAL after a kill -9 reads at most 64 MB. */
+#define STORE_WAL_MAX_FRAMES 16384
 
 enum {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
@@ -185,6 +192,8 @@ struct store {
 	unsigned long ck_commits;       /* commits so far */
 	unsigned long ck_asked;         /* passes asked for */
 	unsigned long ck_passes;        /* passes finished */
+	int ck_running;                 /* a pass is under way */
+	struct timespec ck_idle_at;     /* the last pass asked when idle */
 	struct timespec ck_last;        /* time of the last commit */
 };
 
@@ -704,8 +713,21 @@ store_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 	return SQLITE_OK;
 }
 
+static long
+store_ms_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - t->tv_sec) * 1000 +
+	    (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
 /* After a batch: tell the checkpointer how big the WAL is, and wake it
- * when a pass is due: once per STORE_CKPT_FRAMES new frames.  Not after
+ * when a pass is due: once per STORE_CKPT_FRAMES new frames, and when
+ * the writer has nothing to do and the WAL is past that size (at most
+ * every STORE_CKPT_GAP_MS), since a pass that no commit overlaps lets the
+ * next commit start the WAL over.  Not after
  * every commit once the WAL is past the threshold (as SQLite's own
  * checkpoint does): the WAL only starts over when a pass has copied all
  * of it before the next commit begins, which under load a pass running
@@ -732,10 +754,18 @@ store_ckpt_note(struct store *s)
 		s->ck_mark = s->wal_frames;
 		s->ck_asked = s->ck_passes + 1;
 		pthread_cond_signal(&s->ckcv);
+	} else if (s->todo == NULL && s->wal_frames >= STORE_CKPT_FRAMES &&
+	    !s->ck_running && s->ck_asked <= s->ck_passes &&
+	    store_ms_since(&s->ck_idle_at) >= STORE_CKPT_GAP_MS) {
+		s->ck_idle_at = s->ck_last;
+		s->ck_asked = s->ck_passes + 1;
+		pthread_cond_signal(&s->ckcv);
 	}
 	if (s->wal_frames >= STORE_WAL_MAX_FRAMES) {
-		/* one pass may be running since before this commit */
-		unsigned long want = s->ck_passes + 2;
+		/* a pass that began before this commit cannot copy it: wait
+		 * for the next one, which is short when a pass has just
+		 * ended (it copies what was committed since) */
+		unsigned long want = s->ck_passes + (s->ck_running ? 2 : 1);
 
 		s->ck_asked = want;
 		pthread_cond_signal(&s->ckcv);
@@ -743,16 +773,6 @@ store_ckpt_note(struct store *s)
 			pthread_cond_wait(&s->ckdone, &s->mu);
 	}
 	pthread_mutex_unlock(&s->mu);
-}
-
-static long
-store_ms_since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long)(now.tv_sec - t->tv_sec) * 1000 +
-	    (now.tv_nsec - t->tv_nsec) / 1000000;
 }
 
 /* The checkpointer thread: a PASSIVE checkpoint (it never blocks the
@@ -783,12 +803,14 @@ store_ckpt_main(void *arg)
 			continue;
 		}
 		done_commits = s->ck_commits;
+		s->ck_running = 1;
 		pthread_mutex_unlock(&s->mu);
 		/* errors (busy, disk full) are the writer's to report: the
 		 * next pass tries again */
 		sqlite3_wal_checkpoint_v2(s->ckdb, NULL,
 		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		pthread_mutex_lock(&s->mu);
+		s->ck_running = 0;
 		s->ck_passes++;
 		pthread_cond_broadcast(&s->ckdone);
 	}
