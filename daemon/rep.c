@@ -40,7 +40,8 @@ format(char *dst, size_t cap, const char *fmt, va_list ap)
 			fmt += 2;
 		} else {
 			a = fmt;
-			k = strcspn(fmt, "%");
+			p = strchr(fmt, '%');
+			k = p ? (size_t)(p - fmt) : strlen(fmt);
 			fmt += k;
 		}
 		if (k > cap - 1 - n)
