@@ -21,6 +21,9 @@ copy(char *dst, size_t cap, const char *s)
 /* What vsnprintf(dst, cap, fmt, ap) writes, cap > 0, pasting strings
  * directly when %s is the only conversion, as in nearly every sentence
  * and suggestion a reply is built from. */
+static void format(char *dst, size_t cap, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 format(char *dst, size_t cap, const char *fmt, va_list ap)
 {
