@@ -33,7 +33,7 @@
  * own default threshold), or when the writer has been idle this long. */
 #define STORE_CKPT_FRAMES 1000
 #define STORE_CKPT_IDLE_MS 1000
-#define STORE_CKPT_GAP_MS 100
+#define STORE_CKPT_GAP_MS 1000
 /* The WAL's bound: past this many frames the writer waits, between two
  * batches, for a checkpoint pass, so that the next commit can start the
  * WAL over.  Under steady load that is the only way it does (a pass
