@@ -953,13 +953,25 @@ cat <<EOF
 before slated's fixes for issue 6 (\`tests/bench/before.txt\`); "after" is
 this run. Absolute figures move with the shared machine's load: the ratios
 to the echo server (measured in the same run) and the instruction counts
-are the comparable ones. What changed: replies and slots written as JSON
-text without jansson objects (one serialisation instead of building and
-dumping objects twice); the store keeps no second copy of the bot's text,
-no redundant index, no \`count(*)\` per commit, touches \`sessions.seen\`
-at most once a minute, and lets turns share a commit under load;
-per-address counters instead of walking every connection on each accept
-and upgrade; \`rx_buffer_size\` 1024 instead of 4096 (the echo server too).
+are the comparable ones. What changed:
+- the event loop: libev (epoll) instead of \`poll()\` (event-loop section);
+- the engine: each regex line is read at load for the literals every match
+  must contain, and a section none of whose lines can match the question
+  is not run (about 4 regex runs per question instead of 43); sections are
+  mapped to roles, intents and topics once at load, not by name per turn;
+- the store: statements (\`BEGIN\` and \`COMMIT\` too) prepared once, no
+  \`UPDATE ... RETURNING\` (a temporary table per run), savepoints only
+  when a job of the batch failed, the state kept in the turn's own row
+  (schema 2: no rewrite of the session's row per question), WAL
+  checkpoints on a thread of their own instead of inside a commit;
+- loading: bm25 scores for the knowledge search computed from the index's
+  token list in one pass instead of one FTS5 query per word;
+- earlier, in the same issue: replies and slots written as JSON text
+  without jansson objects; no second copy of the bot's text, no redundant
+  index, no \`count(*)\` per commit, \`sessions.seen\` touched at most once
+  a minute, turns sharing a commit under load; per-address counters instead
+  of walking every connection on each accept; \`rx_buffer_size\` 1024
+  instead of 4096 (the echo server too).
 
 | figure | before | after |
 |---|---|---|
