@@ -436,8 +436,8 @@ if [ "$PROFILE" = 1 ] && command -v valgrind >/dev/null; then
 		}
 		bydso "$main_cg" >"$res/cg_main_dso"
 		bydso "$store_cg" >"$res/cg_store_dso"
-		for fn in eng_ask pat_match json_dumps eng_reply_json json_pack \
-			json_loadb eng_state_to_json; do
+		for fn in eng_ask pat_match_text pat_match json_loadb \
+			eng_reply_write eng_state_write; do
 			printf '%s\t%s\n' "$fn" "$(incl "$main_cg" "$fn")"
 		done >"$res/cg_main_fn"
 	fi
@@ -912,8 +912,8 @@ if [ "$prof" = yes ]; then
 	js=$(awk -F'\t' '$1 == "jansson (JSON)" { print $2 }' "$res/cg_main_dso")
 	px=$(awk -F'\t' '$1 == "PCRE2 JIT-compiled patterns" { print $2 }' "$res/cg_main_dso")
 cat <<EOF
-- In the event loop, JSON (jansson: building reply objects, then
-  \`json_dumps\`) takes $(calc '%.0f' "100 * ${js:-0} / $main_total") % of the instructions per question and the
+- In the event loop, JSON (jansson parsing each request; replies are
+  written as text) takes $(calc '%.0f' "100 * ${js:-0} / $main_total") % of the instructions per question and the
   engine's regular expressions $(calc '%.0f' "100 * ${px:-0} / $main_total") %; the store thread adds
   $(calc '%.0f' "100 * $store_total / $main_total") % more instructions on top, plus its system calls (writes and
   fsyncs of the SQLite WAL), which callgrind does not count but the CPU
