@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "lit.h"
 #include "pat.h"
 #include "xmem.h"
 
@@ -30,7 +31,7 @@ struct pat_section {
 };
 
 /* The prefilter.  Each line of a section is analysed for literals that any
- * match must contain (pf_*() below); a section whose every line lacks one
+ * match must contain (lit_read()); a section whose every line lacks one
  * in the question cannot match, so its regex is not run.  A literal is
  * kept as the hashed 1-, 2- or 3-byte sequences it needs (pat_text), so
  * checking one is a few bit tests.  A line is an AND of groups, a group an
@@ -52,7 +53,7 @@ struct pat_set {
 	unsigned long limit_hits;
 	struct pf_node *nodes;
 	struct pf_grp *grps;
-	struct pf_set *pend;            /* groups' literals, until pf_index() */
+	struct lit_set *pend;           /* groups' literals, until pf_index() */
 	struct pf_line *lines;
 	unsigned nnodes, ngrps, nlines;
 	/* Every group trie's first checks: the 3-grams indexed, so the
@@ -78,15 +79,7 @@ struct pat_link {
 	struct pf_lroot { unsigned set, node, grp; } *ix;
 };
 
-/* ---- literal analysis ---------------------------------------------------
- *
- * A conservative reading of one regex line: every construct it does not
- * know makes the line "unknown", which only means it is always run.  A
- * node's pf_info says: every string it matches is in x (unless x.n < 0),
- * and the subject contains, for every set in req, one of that set's
- * strings.  Strings may hold PF_MARK where \b stands. */
-
-#define PF_MARK '\001'
+/* Sizes of the summary's two ranges of bits (pat_text.bits). */
 #define PF_SHORT_LOG2 10
 #define PF_SHORT (1u << PF_SHORT_LOG2)  /* bits below are 1- and 2-grams */
 #define PF_TRI_LOG2 13                  /* then this many for 3-grams */
@@ -94,25 +87,11 @@ struct pat_link {
 #if PF_BITS != PAT_TEXT_BITS
 #error "pat.h and pat.c disagree on the summary's size"
 #endif
-#define PF_SETMAX 128   /* strings an exact set may hold */
-#define PF_STRMAX 24    /* longest literal built by concatenation */
-#define PF_REQMAX 8     /* required sets a node keeps */
-
-struct pf_set { int n; char s[PF_SETMAX][PF_STRMAX + 1]; };
-struct pf_info { struct pf_set x; int nreq; struct pf_set req[PF_REQMAX]; };
-struct pf_parser { const char *s; size_t i, n; int bad; };
 
 /* Tells one question's summary from the next: a pat_set remembers which
  * summary its groups were worked out for (pf_memo()).  Shared by every
  * engine and thread, hence atomic; 0 is never handed out. */
 static atomic_ulong pf_serial;
-
-static int
-pf_isword(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '_';
-}
 
 /* The n-gram (n = 1..3) whose bytes are key's low n bytes, last lowest,
  * as a bit index in pat_text.bits.  Hashed: a collision only lets a
@@ -127,34 +106,17 @@ pf_gram(unsigned key, int n)
 	    PF_SHORT + (h >> (32 - PF_TRI_LOG2));
 }
 
-/* The bit indices a literal needs in pat_text.bits, in text order; 0 when
- * it needs none (then it is no use as a requirement).  The literal is
- * first put in the form the summary reads text in: PF_MARK wherever a
- * word character meets a non-word one, inside it and where the regex
- * put \b at its ends. */
+/* The bit indices a literal needs in pat_text.bits, in text order: the
+ * n-grams of its marked form, which is how the summary reads text; 0 when
+ * it needs none.  lit_read() keeps no set with such a literal. */
 static unsigned
 pf_checks(const char *s, unsigned short *out)
 {
-	unsigned char m[2 * PF_STRMAX + 2];
-	size_t i, n = strlen(s), len = 0, j;
+	unsigned char m[LIT_MARKMAX];
+	size_t len = lit_mark(s, m), j;
 	unsigned k = 0;
-	int w, lastw = -1;
 
-	for (i = 0; i < n; i++) {
-		if (s[i] == PF_MARK) {
-			if (len == 0)
-				m[len++] = PF_MARK;     /* at the start */
-			continue;
-		}
-		w = pf_isword((unsigned char)s[i]);
-		if (lastw >= 0 && w != lastw)
-			m[len++] = PF_MARK;
-		m[len++] = (unsigned char)s[i];
-		lastw = w;
-	}
-	if (n > 0 && s[n - 1] == PF_MARK && len > 0 && m[len - 1] != PF_MARK)
-		m[len++] = PF_MARK;             /* at the end */
-	if (len == 0 || (len == 1 && m[0] == PF_MARK))
+	if (len == 0 || (len == 1 && m[0] == LIT_MARK))
 		return 0;
 	if (len < 3) {
 		out[k++] = (unsigned short)pf_gram(len == 1 ? m[0] :
@@ -167,478 +129,7 @@ pf_checks(const char *s, unsigned short *out)
 	return k;
 }
 
-/* How much a set narrows things: its weakest string's checks, 0 if some
- * string needs nothing. */
-static unsigned
-pf_strength(const struct pf_set *st)
-{
-	unsigned short tmp[2 * PF_STRMAX + 2];
-	unsigned best = ~0u, c;
-	int i;
-
-	if (st->n <= 0)
-		return 0;
-	for (i = 0; i < st->n; i++)
-		if ((c = pf_checks(st->s[i], tmp)) < best)
-			best = c;
-	return best;
-}
-
-static struct pf_info *
-pf_new(int exact)
-{
-	struct pf_info *in = xmalloc(sizeof *in);
-
-	in->nreq = 0;
-	in->x.n = exact ? 1 : -1;
-	in->x.s[0][0] = '\0';
-	return in;
-}
-
-static void
-pf_set_add(struct pf_set *st, const char *s)
-{
-	size_t n = strlen(s);
-	int i;
-
-	for (i = 0; i < st->n; i++)
-		if (strcmp(st->s[i], s) == 0)
-			return;
-	/* callers keep strings within PF_STRMAX (pf_product checks) */
-	if (n > PF_STRMAX)
-		n = PF_STRMAX;
-	memcpy(st->s[st->n], s, n);
-	st->s[st->n++][n] = '\0';
-}
-
-/* Keep a required set, dropping the weakest when full. */
-static void
-pf_require(struct pf_info *in, const struct pf_set *st)
-{
-	unsigned s = pf_strength(st), w = ~0u;
-	int i, weak = -1;
-
-	if (s == 0)
-		return;
-	if (in->nreq < PF_REQMAX) {
-		in->req[in->nreq++] = *st;
-		return;
-	}
-	for (i = 0; i < in->nreq; i++)
-		if (pf_strength(&in->req[i]) < w) {
-			w = pf_strength(&in->req[i]);
-			weak = i;
-		}
-	if (s > w)
-		in->req[weak] = *st;
-}
-
-/* a = a b, when every combination fits. */
-static int
-pf_product(struct pf_set *a, const struct pf_set *b)
-{
-	struct pf_set *r;
-	char buf[2 * PF_STRMAX + 2];
-	size_t la, lb;
-	int i, j;
-
-	if (a->n * b->n > PF_SETMAX)
-		return 0;
-	r = xmalloc(sizeof *r);
-	r->n = 0;
-	for (i = 0; i < a->n; i++)
-		for (j = 0; j < b->n; j++) {
-			la = strlen(a->s[i]);
-			lb = strlen(b->s[j]);
-			if (la + lb > PF_STRMAX) {
-				free(r);
-				return 0;
-			}
-			memcpy(buf, a->s[i], la);
-			memcpy(buf + la, b->s[j], lb + 1);
-			pf_set_add(r, buf);
-		}
-	*a = *r;
-	free(r);
-	return 1;
-}
-
-static struct pf_info *pf_alt(struct pf_parser *p);
-
-/* A bracketed class: a few plain characters are an exact set. */
-static struct pf_info *
-pf_class_atom(struct pf_parser *p)
-{
-	unsigned char in[256] = { 0 };
-	int neg = 0, big = 0, count = 0, c, lo;
-	struct pf_info *r;
-	char one[2] = { 0, 0 };
-
-	p->i++;
-	if (p->i < p->n && p->s[p->i] == '^') {
-		neg = 1;
-		p->i++;
-	}
-	for (lo = -1; p->i < p->n; p->i++) {
-		c = (unsigned char)p->s[p->i];
-		if (c == ']' && !(lo == -1 && (p->s[p->i - 1] == '[' ||
-		    (neg && p->s[p->i - 1] == '^' && p->s[p->i - 2] == '['))))
-			break;
-		if (c == '[' && p->i + 1 < p->n && p->s[p->i + 1] == ':') {
-			p->bad = 1;
-			return NULL;
-		}
-		if (c == '\\') {
-			if (++p->i >= p->n) {
-				p->bad = 1;
-				return NULL;
-			}
-			c = (unsigned char)p->s[p->i];
-			if (strchr("dDwWsShHvV", c) != NULL && c != '\0') {
-				big = 1;
-				continue;
-			}
-			if (pf_isword((unsigned char)c) || c >= 0x80) {
-				p->bad = 1;
-				return NULL;
-			}
-		} else if (c == '-' && lo >= 0 && p->i + 1 < p->n &&
-		    p->s[p->i + 1] != ']') {
-			int hi = (unsigned char)p->s[++p->i];
-
-			if (hi == '\\' || hi == '[' || hi < lo) {
-				p->bad = 1;
-				return NULL;
-			}
-			for (; lo <= hi; lo++)
-				in[lo] = 1;
-			lo = -1;
-			continue;
-		}
-		in[c] = 1;
-		lo = c;
-	}
-	if (p->i >= p->n) {
-		p->bad = 1;
-		return NULL;
-	}
-	p->i++;         /* the ] */
-	for (c = 0; c < 256; c++)
-		count += in[c];
-	if (neg || big || count == 0 || count > 8)
-		return pf_new(0);
-	r = pf_new(1);
-	r->x.n = 0;
-	for (c = 1; c < 256; c++)
-		if (in[c]) {
-			one[0] = (char)c;
-			pf_set_add(&r->x, one);
-		}
-	return r;
-}
-
-/* One atom: a literal, escape, class, dot, anchor or group. */
-static struct pf_info *
-pf_atom(struct pf_parser *p)
-{
-	const char *s = p->s;
-	struct pf_info *r, *in;
-	char c = s[p->i];
-	int look = 0;   /* 1 positive lookaround, -1 negative */
-
-	if (c == '[')
-		return pf_class_atom(p);
-	if (c == '(') {
-		p->i++;
-		if (p->i < p->n && s[p->i] == '?') {
-			p->i++;
-			if (p->i < p->n && (s[p->i] == ':' || s[p->i] == '>' ||
-			    s[p->i] == '|'))
-				p->i++;
-			else if (p->i < p->n && (s[p->i] == '=' ||
-			    s[p->i] == '!')) {
-				look = s[p->i] == '=' ? 1 : -1;
-				p->i++;
-			} else if (p->i + 1 < p->n && s[p->i] == '<' &&
-			    (s[p->i + 1] == '=' || s[p->i + 1] == '!')) {
-				look = s[p->i + 1] == '=' ? 1 : -1;
-				p->i += 2;
-			} else {
-				p->bad = 1;
-				return NULL;
-			}
-		} else if (p->i < p->n && s[p->i] == '*') {
-			p->bad = 1;
-			return NULL;
-		}
-		in = pf_alt(p);
-		if (p->bad || p->i >= p->n || s[p->i] != ')') {
-			p->bad = 1;
-			free(in);
-			return NULL;
-		}
-		p->i++;
-		if (look == 0)
-			return in;
-		/* Zero width; a positive one's text is in the subject. */
-		r = pf_new(1);
-		if (look > 0) {
-			int k;
-
-			for (k = 0; k < in->nreq; k++)
-				pf_require(r, &in->req[k]);
-			if (in->x.n >= 0)
-				pf_require(r, &in->x);
-		}
-		free(in);
-		return r;
-	}
-	p->i++;
-	if (c == '.')
-		return pf_new(0);
-	if (c == '^' || c == '$')
-		return pf_new(1);
-	if (c == '*' || c == '+' || c == '?' || c == '{' || c == ')' ||
-	    c == '|') {
-		p->bad = 1;
-		return NULL;
-	}
-	if (c == '\\') {
-		if (p->i >= p->n) {
-			p->bad = 1;
-			return NULL;
-		}
-		c = s[p->i++];
-		if (c == 'b') {
-			r = pf_new(1);
-			r->x.s[0][0] = PF_MARK;
-			r->x.s[0][1] = '\0';
-			return r;
-		}
-		if (strchr("BAzZGK", c) != NULL)
-			return pf_new(1);
-		if (strchr("wWsSdDhHvVN", c) != NULL)
-			return pf_new(0);
-		if (pf_isword((unsigned char)c) || (unsigned char)c >= 0x80) {
-			p->bad = 1;
-			return NULL;
-		}
-	}
-	if ((unsigned char)c < 0x20) {
-		p->bad = 1;     /* would read as PF_MARK */
-		return NULL;
-	}
-	r = pf_new(1);
-	r->x.s[0][0] = c;
-	r->x.s[0][1] = '\0';
-	return r;
-}
-
-/* Read a quantifier at p->i, if any: 1 with *min, *max (-1 unbounded). */
-static int
-pf_quant(struct pf_parser *p, int *min, int *max)
-{
-	const char *s = p->s;
-	size_t i = p->i;
-	int digits = 0;
-
-	if (i >= p->n)
-		return 0;
-	if (s[i] == '?' || s[i] == '*' || s[i] == '+') {
-		*min = s[i] == '+';
-		*max = s[i] == '?' ? 1 : -1;
-		p->i++;
-	} else if (s[i] == '{') {
-		*min = *max = 0;
-		for (i++; i < p->n && s[i] >= '0' && s[i] <= '9'; i++) {
-			*min = *min * 10 + (s[i] - '0');
-			digits++;
-		}
-		*max = *min;
-		if (i < p->n && s[i] == ',') {
-			*max = -1;
-			for (i++; i < p->n && s[i] >= '0' && s[i] <= '9'; i++)
-				*max = (*max < 0 ? 0 : *max) * 10 + (s[i] - '0');
-		}
-		/* "{" that is not a plain {n}, {n,} or {n,m} is read by
-		 * PCRE2 versions differently: not ours to guess. */
-		if (digits == 0 || *min > 1000 || i >= p->n || s[i] != '}') {
-			p->bad = 1;
-			return 0;
-		}
-		p->i = i + 1;
-	} else
-		return 0;
-	if (p->i < p->n && (s[p->i] == '?' || s[p->i] == '+'))
-		p->i++;
-	return 1;
-}
-
-/* Apply a quantifier to an atom's reading. */
-static void
-pf_repeat(struct pf_info *it, int min, int max)
-{
-	struct pf_set x;
-
-	if (min == 1 && max == 1)
-		return;
-	if (min == 0) {
-		/* It may be absent: nothing it needs is needed. */
-		if (max == 1 && it->x.n >= 0 && it->x.n < PF_SETMAX)
-			pf_set_add(&it->x, "");
-		else
-			it->x.n = -1;
-		it->nreq = 0;
-		return;
-	}
-	if (it->x.n >= 0) {
-		x = it->x;
-		it->x.n = -1;
-		pf_require(it, &x);
-	}
-}
-
-/* A run of atoms up to | or ) or the end: adjacent exact sets multiply
- * into longer literals until something inexact cuts the run. */
-static struct pf_info *
-pf_seq(struct pf_parser *p)
-{
-	struct pf_info *acc = pf_new(1), *it;
-	struct pf_set cur;
-	int flushed = 0, min, max, k;
-
-	cur.n = 1;
-	cur.s[0][0] = '\0';
-	while (p->i < p->n && p->s[p->i] != '|' && p->s[p->i] != ')') {
-		it = pf_atom(p);
-		if (it != NULL && !p->bad && pf_quant(p, &min, &max))
-			pf_repeat(it, min, max);
-		if (it == NULL || p->bad) {
-			free(it);
-			free(acc);
-			p->bad = 1;
-			return NULL;
-		}
-		for (k = 0; k < it->nreq; k++)
-			pf_require(acc, &it->req[k]);
-		if (it->x.n < 0 || !pf_product(&cur, &it->x)) {
-			pf_require(acc, &cur);
-			flushed = 1;
-			if (it->x.n >= 0)
-				cur = it->x;
-			else {
-				cur.n = 1;
-				cur.s[0][0] = '\0';
-			}
-		}
-		free(it);
-	}
-	if (flushed) {
-		pf_require(acc, &cur);
-		acc->x.n = -1;
-	} else
-		acc->x = cur;
-	return acc;
-}
-
-/* The most selective thing a node requires, into out; 0 if nothing. */
-static int
-pf_best(const struct pf_info *in, struct pf_set *out)
-{
-	unsigned best = 0, s;
-	int k;
-
-	if (in->x.n >= 0 && (s = pf_strength(&in->x)) > best) {
-		best = s;
-		*out = in->x;
-	}
-	for (k = 0; k < in->nreq; k++)
-		if ((s = pf_strength(&in->req[k])) > best) {
-			best = s;
-			*out = in->req[k];
-		}
-	return best > 0;
-}
-
-/* Union b into a; 0 when it would not fit. */
-static int
-pf_union(struct pf_set *a, const struct pf_set *b)
-{
-	int i;
-
-	for (i = 0; i < b->n; i++) {
-		if (a->n == PF_SETMAX)
-			return 0;
-		pf_set_add(a, b->s[i]);
-	}
-	return 1;
-}
-
-/* Cut a set to at most limit strings by keeping shorter prefixes: a
- * prefix of what must occur occurs too. */
-static void
-pf_shrink(struct pf_set *st, int limit)
-{
-	struct pf_set *r = xmalloc(sizeof *r);
-	char buf[PF_STRMAX + 1];
-	size_t len = PF_STRMAX, n;
-	int i;
-
-	while (st->n > limit && len > 1) {
-		len--;
-		r->n = 0;
-		for (i = 0; i < st->n; i++) {
-			n = strlen(st->s[i]);
-			n = n < len ? n : len;
-			memcpy(buf, st->s[i], n);
-			buf[n] = '\0';
-			pf_set_add(r, buf);
-		}
-		*st = *r;
-	}
-	free(r);
-}
-
-/* Alternatives up to ) or the end.  Exact if all are and the union fits;
- * else one of the best requirements of each must be there. */
-static struct pf_info *
-pf_alt(struct pf_parser *p)
-{
-	struct pf_info *first = pf_seq(p), *alt, *r;
-	struct pf_set u, g, b;
-	int exact, any;
-
-	if (first == NULL || p->i >= p->n || p->s[p->i] != '|')
-		return first;
-	exact = first->x.n >= 0;
-	if (exact)
-		u = first->x;
-	any = pf_best(first, &g);
-	free(first);
-	while (p->i < p->n && p->s[p->i] == '|') {
-		p->i++;
-		if ((alt = pf_seq(p)) == NULL)
-			return NULL;
-		if (exact && (alt->x.n < 0 || !pf_union(&u, &alt->x)))
-			exact = 0;
-		if (any && !pf_best(alt, &b))
-			any = 0;
-		if (any && !pf_union(&g, &b)) {
-			pf_shrink(&g, PF_SETMAX / 2);
-			pf_shrink(&b, PF_SETMAX / 2);
-			any = pf_union(&g, &b);
-		}
-		free(alt);
-	}
-	r = pf_new(0);
-	if (exact)
-		r->x = u;
-	else if (any)
-		pf_require(r, &g);
-	return r;
-}
-
-struct pf_chk { unsigned short c[2 * PF_STRMAX + 2]; unsigned n; };
+struct pf_chk { unsigned short c[LIT_MARKMAX]; unsigned n; };
 
 static int
 pf_seq_cmp(const void *a, const void *b)
@@ -676,12 +167,12 @@ pf_rarest_first(struct pf_chk *c, const unsigned *freq)
  * check sequences make the preorder directly: each one adds the nodes
  * past what it shares with the one before.  A literal whose checks start
  * with another's whole is redundant and dropped.  Every literal needs at
- * least one check: pf_require() keeps no set with one that needs none. */
+ * least one check: lit_read() keeps no set with one that needs none. */
 static void
-pf_group(struct pat_set *ps, const struct pf_set *st, const unsigned *freq)
+pf_group(struct pat_set *ps, const struct lit_set *st, const unsigned *freq)
 {
-	struct pf_chk *seq = xmalloc(PF_SETMAX * sizeof *seq);
-	unsigned open[2 * PF_STRMAX + 2], depth = 0, lcp, d;
+	struct pf_chk *seq = xmalloc(LIT_SETMAX * sizeof *seq);
+	unsigned open[LIT_MARKMAX], depth = 0, lcp, d;
 	struct pf_grp *g;
 	const struct pf_chk *prev = NULL;
 	int i;
@@ -717,44 +208,30 @@ pf_group(struct pat_set *ps, const struct pf_set *st, const unsigned *freq)
 	free(seq);
 }
 
-/* Record what one regex line requires; a line we cannot read, or that
- * requires nothing, makes its section always run. */
+/* Record what one regex line requires; a line lit_read() cannot read, or
+ * that requires nothing, makes its section always run. */
 static void
 pf_line(struct pat_set *ps, struct pat_section *sec, const char *re,
     size_t n, int anch)
 {
-	struct pf_parser p = { re, 0, n, 0 };
-	struct pf_info *in = pf_alt(&p);
 	struct pf_line *ln;
-	int k;
+	int nreq;
 
-	if (in != NULL && (p.bad || p.i != n)) {
-		free(in);
-		in = NULL;
-	}
-	if (in != NULL && in->x.n >= 0) {
-		struct pf_set x = in->x;
-
-		pf_require(in, &x);
-	}
-	if (in == NULL || in->nreq == 0) {
+	/* The tries are built at the end (pf_index()), once every
+	 * literal's 3-grams can be counted; till then the sets wait here. */
+	ps->pend = xrealloc(ps->pend, (ps->ngrps + LIT_REQMAX) *
+	    sizeof *ps->pend);
+	if ((nreq = lit_read(re, n, ps->pend + ps->ngrps)) == 0) {
 		sec->always = 1;
-		free(in);
 		return;
 	}
 	ps->lines = xrealloc(ps->lines, (ps->nlines + 1) * sizeof *ps->lines);
 	ln = &ps->lines[ps->nlines++];
 	ln->off = ps->ngrps;
-	ln->n = (unsigned)in->nreq;
+	ln->n = (unsigned)nreq;
 	ln->anch = anch;
 	sec->nlines++;
-	/* The tries are built at the end (pf_index()), once every
-	 * literal's 3-grams can be counted. */
-	ps->pend = xrealloc(ps->pend, (ps->ngrps + (unsigned)in->nreq) *
-	    sizeof *ps->pend);
-	for (k = 0; k < in->nreq; k++)
-		ps->pend[ps->ngrps++] = in->req[k];
-	free(in);
+	ps->ngrps += (unsigned)nreq;
 }
 
 /* Is a literal of the subtrie nodes[k, end) in the subject?  Preorder:
@@ -1273,12 +750,12 @@ pat_text_init(struct pat_text *pt, const char *s, size_t len)
 	pt->serial = atomic_fetch_add(&pf_serial, 1) + 1;
 	pt->ntri = 0;
 	memset(pt->bits, 0, sizeof pt->bits);
-	/* The text with PF_MARK where \b holds, as pf_checks() writes
+	/* The text with LIT_MARK where \b holds, as lit_mark() writes
 	 * literals. */
 	for (i = 0; i <= len; i++) {
-		w = i < len && pf_isword(u[i]);
+		w = i < len && lit_isword(u[i]);
 		if (w != lastw)
-			pf_put(pt, &win, &n, PF_MARK);
+			pf_put(pt, &win, &n, LIT_MARK);
 		if (i < len)
 			pf_put(pt, &win, &n, u[i]);
 		lastw = w;
@@ -1299,8 +776,8 @@ pat_match_text(struct pat_set *ps, int section, const struct pat_text *pt,
 	/* The summary covers pt->s[0, pt->len): a shorter subject holds
 	 * fewer literals, unless the cut splits a word and so makes a word
 	 * end that the summary has not seen. */
-	if (to <= pt->len && !(to > 0 && to < pt->len && pf_isword(u[to - 1])
-	    && pf_isword(u[to])))
+	if (to <= pt->len && !(to > 0 && to < pt->len && lit_isword(u[to - 1])
+	    && lit_isword(u[to])))
 		may = pf_may_match(ps, sec, pt);
 	if (may == 0)
 		return 0;

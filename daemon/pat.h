@@ -32,8 +32,8 @@ unsigned long pat_limit_hits(const struct pat_set *ps);
 
 /* A question summarised once for all the sections it is matched against:
  * a hashed set of its 1-, 2- and 3-byte sequences, word boundaries marked.
- * Each regex line is read at load for literals every match must contain,
- * so a section none of whose lines could match is not run. */
+ * Each regex line is read at load for literals every match must contain
+ * (lit.h), so a section none of whose lines could match is not run. */
 #define PAT_TEXT_BITS (1024 + 8192)  /* 1- and 2-grams, then 3-grams */
 #define PAT_TEXT_TRIS 512
 struct pat_text {

@@ -8,13 +8,67 @@
  * length and start, on constructs the literal analysis reads and ones it
  * must give up on, with anchored lines run alone when only they can match,
  * sets alone and linked, on random token soup, and on every question of the
- * conversation tests against the shipped patterns. */
+ * conversation tests against the shipped patterns; and the literal reader
+ * (lit_read) itself: sequences, alternatives, classes, lookbehind, \b as
+ * LIT_MARK, lit_mark()'s boundaries, and "cannot tell" for inline options,
+ * patterns that need nothing, and counts past its limit. */
 #include <jansson.h>
 #include <glob.h>
 #include <unistd.h>
+#include "lit.h"
 #include "norm.h"
 #include "pat.h"
 #include "t.h"
+
+/* Does st hold s? */
+static int
+has_str(const struct lit_set *st, const char *s)
+{
+	int i;
+
+	for (i = 0; i < st->n; i++)
+		if (strcmp(st->s[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+/* What lit_read() promises on a few lines, straight from its output. */
+static void
+check_lit(void)
+{
+	static struct lit_set req[LIT_REQMAX];
+	unsigned char m[LIT_MARKMAX];
+
+#define READ(re) lit_read((re), strlen(re), req)
+	CHECK(READ("a.*b") == 2);
+	CHECK(req[0].n == 1 && has_str(&req[0], "a"));
+	CHECK(req[1].n == 1 && has_str(&req[1], "b"));
+	CHECK(READ("who|boss") == 1);
+	CHECK(req[0].n == 2 && has_str(&req[0], "who") &&
+	    has_str(&req[0], "boss"));
+	CHECK(READ("[ab]c") == 1);
+	CHECK(req[0].n == 2 && has_str(&req[0], "ac") && has_str(&req[0], "bc"));
+	CHECK(READ("(?<=ab)cd") == 2);
+	CHECK(has_str(&req[0], "ab") && has_str(&req[1], "cd"));
+	CHECK(READ("\\bep\\b") == 1);
+	CHECK(req[0].n == 1 && has_str(&req[0], "\001ep\001"));
+	CHECK(READ("\\bco-?prod\\b") == 1);
+	CHECK(req[0].n == 2 && has_str(&req[0], "\001co-prod\001") &&
+	    has_str(&req[0], "\001coprod\001"));
+	CHECK(READ("(?i)weird") == 0);          /* inline options: unknown */
+	CHECK(READ("[[:alpha:]]x") == 0);
+	CHECK(READ(".*") == 0);                 /* needs nothing */
+	CHECK(READ("a|.") == 0);
+	CHECK(READ("x{1001}") == 0);
+#undef READ
+	/* Marks where a word meets a non-word character, and a \b kept
+	 * at either end, as a marked question would show them. */
+	CHECK(lit_mark("it's", m) == 6 && memcmp(m, "it\001'\001s", 6) == 0);
+	CHECK(lit_mark("\001ep\001", m) == 4 &&
+	    memcmp(m, "\001ep\001", 4) == 0);
+	CHECK(lit_mark("\001\001", m) == 1 && m[0] == LIT_MARK);
+	CHECK(lit_mark("", m) == 0);
+}
 
 /* Compare pat_match_text() with pat_match() on t for every section, on
  * the whole text and some shorter subjects, from a few starts. */
@@ -205,6 +259,7 @@ main(void)
 		CHECK(pat_limit_hits(ps) >= 1);
 		pat_free(ps);
 	}
+	check_lit();
 	check_constructs(dir);
 	check_shipped();
 	T_DONE();
