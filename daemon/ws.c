@@ -50,6 +50,7 @@ struct conn {
 	unsigned char *out;         /* the message being sent, LWS_PRE first */
 	size_t out_len, out_off;
 	int closing;                /* the close is under way: see below */
+	double last_msg;            /* srv_now() of its last message */
 };
 
 static int ws_store_failing;        /* the last store job failed */
@@ -581,6 +582,7 @@ ws_chat(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		c->addr->ws++;
 		srv.conns++;
 		met_conn(1);
+		c->last_msg = srv_now();
 		lws_set_timer_usecs(wsi, (lws_usec_t)srv.cfg->idle_secs *
 		    LWS_US_PER_SEC);
 		log_info("conn %llu open peer=%s conns=%d",
@@ -632,8 +634,11 @@ ws_chat(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		c->rx_len += len;
 		if (!lws_is_final_fragment(wsi))
 			break;
-		lws_set_timer_usecs(wsi, (lws_usec_t)srv.cfg->idle_secs *
-		    LWS_US_PER_SEC);
+		/* The idle timer is not moved here: lws keeps timers in one
+		 * sorted list, and a timer moved to the far end walks all of
+		 * it, once per message per open connection.  It fires as
+		 * first set and is set again for what is left. */
+		c->last_msg = srv_now();
 		conn_pause(c, 1);
 		proto_message(&c->p, c->rx, c->rx_len, c->rx_binary);
 		c->rx_len = 0;
@@ -691,6 +696,12 @@ ws_chat(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			return -1;      /* lws sends it and awaits the ack */
 		}
 		/* --idle seconds without a message */
+		if (srv_now() - c->last_msg < srv.cfg->idle_secs) {
+			lws_set_timer_usecs(wsi, (lws_usec_t)((c->last_msg +
+			    srv.cfg->idle_secs - srv_now()) * LWS_US_PER_SEC) +
+			    1);
+			break;
+		}
 		conn_close_later(c, LWS_CLOSE_STATUS_NORMAL, "idle timeout");
 		break;
 	case LWS_CALLBACK_CLOSED_HTTP:
