@@ -72,10 +72,38 @@ lit_strength(const struct lit_set *st)
 	return best;
 }
 
+/* A reading allocates and drops a lit_info (about 29 KB) per atom, and
+ * malloc's work on blocks that size was a fifth of loading the patterns:
+ * the blocks dropped during one lit_read() are kept for its next atoms
+ * and freed when it returns.  Per thread: a reload thread may read
+ * patterns while the main thread does. */
+#define LIT_POOL 16
+static _Thread_local struct lit_info *lit_pool[LIT_POOL];
+static _Thread_local int lit_npool;
+
+static void
+lit_release(struct lit_info *in)
+{
+	if (in == NULL)
+		return;
+	if (lit_npool < LIT_POOL)
+		lit_pool[lit_npool++] = in;
+	else
+		free(in);
+}
+
+static void
+lit_drain(void)
+{
+	while (lit_npool > 0)
+		free(lit_pool[--lit_npool]);
+}
+
 static struct lit_info *
 lit_new(int exact)
 {
-	struct lit_info *in = xmalloc(sizeof *in);
+	struct lit_info *in = lit_npool > 0 ? lit_pool[--lit_npool] :
+	    xmalloc(sizeof *in);
 
 	in->nreq = 0;
 	in->x.n = exact ? 1 : -1;
@@ -262,7 +290,7 @@ lit_atom(struct lit_parser *p)
 		in = lit_alt(p);
 		if (p->bad || p->i >= p->n || s[p->i] != ')') {
 			p->bad = 1;
-			free(in);
+			lit_release(in);
 			return NULL;
 		}
 		p->i++;
@@ -278,7 +306,7 @@ lit_atom(struct lit_parser *p)
 			if (in->x.n >= 0)
 				lit_require(r, &in->x);
 		}
-		free(in);
+		lit_release(in);
 		return r;
 	}
 	p->i++;
@@ -402,8 +430,8 @@ lit_seq(struct lit_parser *p)
 		if (it != NULL && !p->bad && lit_quant(p, &min, &max))
 			lit_repeat(it, min, max);
 		if (it == NULL || p->bad) {
-			free(it);
-			free(acc);
+			lit_release(it);
+			lit_release(acc);
 			p->bad = 1;
 			return NULL;
 		}
@@ -419,7 +447,7 @@ lit_seq(struct lit_parser *p)
 				cur.s[0][0] = '\0';
 			}
 		}
-		free(it);
+		lit_release(it);
 	}
 	if (flushed) {
 		lit_require(acc, &cur);
@@ -502,7 +530,7 @@ lit_alt(struct lit_parser *p)
 	if (exact)
 		u = first->x;
 	any = lit_best(first, &g);
-	free(first);
+	lit_release(first);
 	while (p->i < p->n && p->s[p->i] == '|') {
 		p->i++;
 		if ((alt = lit_seq(p)) == NULL)
@@ -516,7 +544,7 @@ lit_alt(struct lit_parser *p)
 			lit_shrink(&b, LIT_SETMAX / 2);
 			any = lit_union(&g, &b);
 		}
-		free(alt);
+		lit_release(alt);
 	}
 	r = lit_new(0);
 	if (exact)
@@ -548,6 +576,7 @@ lit_read(const char *re, size_t n, struct lit_set *req)
 		for (k = 0; k < nreq; k++)
 			req[k] = in->req[k];
 	}
-	free(in);
+	lit_release(in);
+	lit_drain();
 	return nreq;
 }
