@@ -930,6 +930,20 @@ cat <<EOF
 EOF
 fi
 cat <<EOF
+- The latency tail at 1,000 sessions is the store's: the median reply
+  is $(ms "$(med lat_slated_50 p50_us)") ms at 50 % of capacity but p99 $(ms "$p99_50") ms, while the
+  echo server's p99 stays under a millisecond. Diagnosed on 2026-11-22 with
+  a build that timed each commit and each wait for a checkpoint (not in
+  the repository): at 8,000 questions/s a turn adds about 10 KB to the WAL
+  (whole 4 KB pages: the table's last page, a leaf of the (session, id)
+  index, often page 1), the 256 MB bound was reached about every 3 s and
+  the writer then waited 30-50 ms for a checkpoint pass (two fsyncs), and
+  a few commits a second took 2-16 ms instead of the usual 0.14 ms; at
+  6,600 questions/s, the database on tmpfs gave p99 3-4 ms against 6-11 ms
+  on the disk. Commits
+  that replies wait for and checkpoints that fsync share one disk; the
+  next step is a store that writes less per turn (an append-only turn
+  log imported into SQLite in bulk), not more tuning of this one.
 - Under \`poll()\` a message costs more the more connections are open,
   idle or not (event-loop section): with $IDLE_N idle connections the echo
   server spent $(fmt1 "${epn:-n/a}") µs per message under \`poll()\` and $(fmt1 "${evn:-n/a}") µs under libev.
