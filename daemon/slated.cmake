@@ -18,7 +18,8 @@ set(SLATED_DIR ${CMAKE_CURRENT_LIST_DIR})
 add_executable(slated
   ${SLATED_DIR}/slated.c ${SLATED_DIR}/cfg.c ${SLATED_DIR}/log.c
   ${SLATED_DIR}/met.c ${SLATED_DIR}/http.c ${SLATED_DIR}/ws.c
-  ${SLATED_DIR}/store.c ${SLATED_DIR}/reload.c ${SLATED_DIR}/proto.c)
+  ${SLATED_DIR}/store.c ${SLATED_DIR}/ckpt.c ${SLATED_DIR}/reload.c
+  ${SLATED_DIR}/proto.c)
 target_link_libraries(slated PRIVATE slate_engine PkgConfig::LWS
                       ${EV_LIBRARY} Threads::Threads)
 target_include_directories(slated PRIVATE ${EV_INCLUDE_DIR})

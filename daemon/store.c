@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+#include "ckpt.h"
 #include "store.h"
 #include "xmem.h"
 
@@ -33,25 +34,6 @@
  * without it, while saturation still waits and keeps its throughput. */
 #define STORE_COALESCE_US 250
 #define STORE_COALESCE_MIN 4
-/* WAL checkpoints run on a thread of their own (they fsync), never in a
- * commit: one is asked for when the WAL holds this many frames (SQLite's
- * own default threshold), or when the writer has been idle this long. */
-#define STORE_CKPT_FRAMES 1000
-#define STORE_CKPT_IDLE_MS 1000
-#define STORE_CKPT_GAP_MS 1000
-/* The WAL's bound: past this many frames the writer waits, between two
- * batches, for a checkpoint pass, so that the next commit can start the
- * WAL over.  Under steady load that is the only way it does (a pass
- * beside the writer nearly always overlaps a commit), and the wait is
- * two fsyncs and what was committed since the last pass, 10-17 ms on the
- * benchmark machine.  A turn adds about 10 KB to the WAL at moderate load
- * (whole 4 KB pages: the table's last page, an index leaf, page 1), so
- * at half of slated's capacity (6,600 questions/s) a 64 MB bound was
- * reached about once a second and its waits alone held 1 % of replies
- * back by 10 ms or more.  256 MB makes the wait four times rarer, still
- * small enough that opening the WAL after a kill -9 reads at most that
- * much, and a quiet moment (an idle pass) starts the WAL over anyway. */
-#define STORE_WAL_MAX_FRAMES 65536
 
 enum {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
@@ -183,26 +165,10 @@ struct store {
 	long counted;                   /* sessions, -1 unknown */
 	time_t counted_at;
 	int last_batch;                 /* jobs in the last batch */
-	int wal_frames;                 /* in the WAL after the last commit */
-	int ck_mark;                    /* wal_frames at the last pass asked */
 	struct store_ring ring[STORE_RING];
 	int ring_next;
 	int ring_added;                 /* entries the running attempt added */
-	/* The checkpointer: its own connection and thread, so that the
-	 * fsyncs of a checkpoint never hold up a commit, and so a reply. */
-	sqlite3 *ckdb;                  /* NULL: no WAL (an in-memory db) */
-	pthread_t ckthread;
-	pthread_cond_t ckcv;            /* the checkpointer waits on it */
-	pthread_cond_t ckdone;          /* the writer waits on it (bound) */
-	/* under mu */
-	int ck_stop;
-	int ck_frames;                  /* WAL frames at the last commit */
-	unsigned long ck_commits;       /* commits so far */
-	unsigned long ck_asked;         /* passes asked for */
-	unsigned long ck_passes;        /* passes finished */
-	int ck_running;                 /* a pass is under way */
-	struct timespec ck_idle_at;     /* the last pass asked when idle */
-	struct timespec ck_last;        /* time of the last commit */
+	struct ckpt *ckpt;              /* NULL: SQLite checkpoints in COMMIT */
 };
 
 
@@ -709,123 +675,6 @@ store_batch(struct store *s, struct store_job *batch)
 	pthread_mutex_unlock(&s->mu);
 }
 
-/* SQLite calls this on the writer after each commit, with the frames now
- * in the WAL; it replaces the automatic checkpoint, which would run right
- * here, inside COMMIT, fsyncs and all. */
-static int
-store_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
-{
-	struct store *s = arg;
-
-	s->wal_frames = frames;
-	return SQLITE_OK;
-}
-
-static long
-store_ms_since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long)(now.tv_sec - t->tv_sec) * 1000 +
-	    (now.tv_nsec - t->tv_nsec) / 1000000;
-}
-
-/* After a batch: tell the checkpointer how big the WAL is, and wake it
- * when a pass is due: once per STORE_CKPT_FRAMES new frames, and when
- * the writer has nothing to do and the WAL is past that size (at most
- * every STORE_CKPT_GAP_MS), since a pass that no commit overlaps lets the
- * next commit start the WAL over.  Not after
- * every commit once the WAL is past the threshold (as SQLite's own
- * checkpoint does): the WAL only starts over when a pass has copied all
- * of it before the next commit begins, which under load a pass running
- * beside the writer seldom manages, so the WAL stays past the threshold
- * and a pass per commit would sort the WAL's index and fsync twice for a
- * handful of pages.
- * Past the bound, wait for a pass that starts after this commit, so that
- * the next commit starts the WAL over; this is the only way the writer
- * ever waits for a checkpoint, after the batch's replies are on their
- * way, and only when passes beside the writer do not get the WAL to
- * start over (sustained load) or fall behind (a slow disk, a reader). */
-static void
-store_ckpt_note(struct store *s)
-{
-	if (s->ckdb == NULL)
-		return;
-	if (s->wal_frames < s->ck_mark)
-		s->ck_mark = 0;         /* the WAL started over */
-	pthread_mutex_lock(&s->mu);
-	s->ck_frames = s->wal_frames;
-	s->ck_commits++;
-	clock_gettime(CLOCK_MONOTONIC, &s->ck_last);
-	if (s->wal_frames - s->ck_mark >= STORE_CKPT_FRAMES) {
-		s->ck_mark = s->wal_frames;
-		s->ck_asked = s->ck_passes + 1;
-		pthread_cond_signal(&s->ckcv);
-	} else if (s->todo == NULL && s->wal_frames >= STORE_CKPT_FRAMES &&
-	    !s->ck_running && s->ck_asked <= s->ck_passes &&
-	    store_ms_since(&s->ck_idle_at) >= STORE_CKPT_GAP_MS) {
-		s->ck_idle_at = s->ck_last;
-		s->ck_asked = s->ck_passes + 1;
-		pthread_cond_signal(&s->ckcv);
-	}
-	if (s->wal_frames >= STORE_WAL_MAX_FRAMES) {
-		/* a pass that began before this commit cannot copy it: wait
-		 * for the next one, which is short when a pass has just
-		 * ended (it copies what was committed since) */
-		unsigned long want = s->ck_passes + (s->ck_running ? 2 : 1);
-
-		s->ck_asked = want;
-		pthread_cond_signal(&s->ckcv);
-		while (s->ck_passes < want && !s->ck_stop)
-			pthread_cond_wait(&s->ckdone, &s->mu);
-	}
-	pthread_mutex_unlock(&s->mu);
-}
-
-/* The checkpointer thread: a PASSIVE checkpoint (it never blocks the
- * writer, nor waits for it) when the writer asks for one, and when
- * commits have been idle for STORE_CKPT_IDLE_MS, so that a quiet server
- * keeps a small WAL and its data in the main file. */
-static void *
-store_ckpt_main(void *arg)
-{
-	struct store *s = arg;
-	unsigned long done_commits = 0;
-
-	pthread_mutex_lock(&s->mu);
-	while (!s->ck_stop) {
-		int due = s->ck_asked > s->ck_passes ||
-		    (s->ck_commits != done_commits && s->ck_frames > 0 &&
-		    store_ms_since(&s->ck_last) >= STORE_CKPT_IDLE_MS);
-
-		if (!due) {
-			struct timespec until;
-
-			clock_gettime(CLOCK_MONOTONIC, &until);
-			until.tv_nsec += STORE_CKPT_IDLE_MS % 1000 * 1000000L;
-			until.tv_sec += STORE_CKPT_IDLE_MS / 1000 +
-			    until.tv_nsec / 1000000000L;
-			until.tv_nsec %= 1000000000L;
-			pthread_cond_timedwait(&s->ckcv, &s->mu, &until);
-			continue;
-		}
-		done_commits = s->ck_commits;
-		s->ck_running = 1;
-		pthread_mutex_unlock(&s->mu);
-		/* errors (busy, disk full) are the writer's to report: the
-		 * next pass tries again */
-		sqlite3_wal_checkpoint_v2(s->ckdb, NULL,
-		    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-		pthread_mutex_lock(&s->mu);
-		s->ck_running = 0;
-		s->ck_passes++;
-		pthread_cond_broadcast(&s->ckdone);
-	}
-	pthread_mutex_unlock(&s->mu);
-	return NULL;
-}
-
 static void *
 store_main(void *arg)
 {
@@ -833,6 +682,7 @@ store_main(void *arg)
 
 	for (;;) {
 		struct store_job *batch, *last;
+		int idle;
 
 		pthread_mutex_lock(&s->mu);
 		while (s->todo == NULL && !s->closing)
@@ -864,7 +714,10 @@ store_main(void *arg)
 		pthread_mutex_unlock(&s->mu);
 		/* one wake for the whole batch */
 		s->wake(s->wake_arg);
-		store_ckpt_note(s);
+		pthread_mutex_lock(&s->mu);
+		idle = s->todo == NULL;
+		pthread_mutex_unlock(&s->mu);
+		ckpt_note(s->ckpt, idle);
 	}
 	return NULL;
 }
@@ -923,47 +776,6 @@ store_migrate(struct store *s, char **msg)
 	return 0;
 }
 
-/* Whether the database ended up in WAL mode: an in-memory one (the
- * fuzzer's) cannot, and then has no WAL to checkpoint. */
-static int
-store_is_wal(struct store *s)
-{
-	sqlite3_stmt *st;
-	int wal = 0;
-
-	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode", -1, &st,
-	    NULL) != SQLITE_OK)
-		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *m = (const char *)sqlite3_column_text(st, 0);
-
-		wal = m && strcmp(m, "wal") == 0;
-	}
-	sqlite3_finalize(st);
-	return wal;
-}
-
-/* The checkpointer's connection to the same file.  Without one (an
- * in-memory database, or one that will not open) SQLite's automatic
- * checkpoint stays on, in the commit, as before. */
-static void
-store_ckpt_open(struct store *s)
-{
-	const char *file = sqlite3_db_filename(s->db, "main");
-
-	if (!store_is_wal(s) || file == NULL || file[0] == '\0')
-		return;
-	if (sqlite3_open_v2(file, &s->ckdb, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-	    sqlite3_exec(s->ckdb, "PRAGMA synchronous = NORMAL", NULL, NULL,
-	    NULL) != SQLITE_OK) {
-		sqlite3_close(s->ckdb);
-		s->ckdb = NULL;
-		return;
-	}
-	sqlite3_wal_hook(s->db, store_wal_hook, s);
-}
-
 struct store *
 store_open(const char *path, const struct store_opts *o,
     void (*wake)(void *), void *arg, char *err, size_t errlen)
@@ -971,7 +783,6 @@ store_open(const char *path, const struct store_opts *o,
 	struct store *s = xcalloc(1, sizeof *s);
 	char *msg = NULL;
 	sigset_t all, old;
-	pthread_condattr_t ca;
 	int rc;
 
 	s->o = *o;
@@ -1020,42 +831,26 @@ store_open(const char *path, const struct store_opts *o,
 	sqlite3_reset(s->q[Q_COUNT]);
 	s->counted = s->sessions;
 	s->counted_at = time(NULL);
-	store_ckpt_open(s);
+	/* before the writer thread: it installs a hook on s->db */
+	s->ckpt = ckpt_start(s->db);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
-	pthread_cond_init(&s->ckdone, NULL);
-	/* the checkpointer's idle timeout must not jump with the wall clock */
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&s->ckcv, &ca);
-	pthread_condattr_destroy(&ca);
-	clock_gettime(CLOCK_MONOTONIC, &s->ck_last);
 	sigfillset(&all);
 	/* signals are the main thread's business: see slated.c */
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	rc = pthread_create(&s->thread, NULL, store_main, s);
-	if (rc == 0 && s->ckdb &&
-	    pthread_create(&s->ckthread, NULL, store_ckpt_main, s) != 0) {
-		/* no checkpointer: SQLite's own, in the commit, as before */
-		sqlite3_wal_hook(s->db, NULL, NULL);
-		sqlite3_wal_autocheckpoint(s->db, STORE_CKPT_FRAMES);
-		sqlite3_close(s->ckdb);
-		s->ckdb = NULL;
-	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot start the store thread");
 		pthread_mutex_destroy(&s->mu);
 		pthread_cond_destroy(&s->cv);
-		pthread_cond_destroy(&s->ckcv);
-		pthread_cond_destroy(&s->ckdone);
+		ckpt_stop(s->ckpt);
 		goto fail;
 	}
 	return s;
 fail:
 	for (int i = 0; i < Q_N; i++)
 		sqlite3_finalize(s->q[i]);
-	sqlite3_close(s->ckdb);
 	sqlite3_close(s->db);
 	free(s);
 	return NULL;
@@ -1128,14 +923,7 @@ store_close(struct store *s)
 	pthread_cond_signal(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 	pthread_join(s->thread, NULL);
-	if (s->ckdb) {
-		pthread_mutex_lock(&s->mu);
-		s->ck_stop = 1;
-		pthread_cond_signal(&s->ckcv);
-		pthread_mutex_unlock(&s->mu);
-		pthread_join(s->ckthread, NULL);
-		sqlite3_close(s->ckdb);
-	}
+	ckpt_stop(s->ckpt);
 	for (j = store_done(s); j; j = next) {
 		next = j->next;
 		store_job_free(j);
@@ -1149,7 +937,5 @@ store_close(struct store *s)
 	sqlite3_close(s->db);
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv);
-	pthread_cond_destroy(&s->ckcv);
-	pthread_cond_destroy(&s->ckdone);
 	free(s);
 }

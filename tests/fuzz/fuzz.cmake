@@ -27,7 +27,7 @@ if(LWS_FOUND)
   find_package(Threads REQUIRED)
   set(D ${CMAKE_SOURCE_DIR}/daemon)
   add_executable(fuzz_proto ${FUZZ_DIR}/fuzz_proto.c ${D}/proto.c
-                 ${D}/store.c ${D}/met.c ${D}/log.c)
+                 ${D}/store.c ${D}/ckpt.c ${D}/met.c ${D}/log.c)
   target_compile_options(fuzz_proto PRIVATE -fsanitize=fuzzer)
   target_link_options(fuzz_proto PRIVATE -fsanitize=fuzzer)
   target_link_libraries(fuzz_proto PRIVATE slate_engine PkgConfig::LWS

@@ -1,0 +1,48 @@
+/* ckpt.h - WAL checkpoints for the store, on a thread of their own.
+ *
+ * A checkpoint fsyncs; run inside a commit (SQLite's automatic one) it
+ * holds up that commit, and so every reply waiting for it.  The
+ * checkpointer copies the WAL into the database file from its own
+ * connection with PASSIVE passes, which never block the writer: when the
+ * writer has added CKPT_FRAMES frames since the last pass asked, and
+ * after CKPT_IDLE_MS without a commit, so that a quiet server keeps a
+ * small WAL.  The WAL only starts over when a pass has copied all of it
+ * before the next commit begins; under sustained load that happens only
+ * when the writer waits for it, which ckpt_note() does past CKPT_MAX_FRAMES. */
+#ifndef SLATE_CKPT_H
+#define SLATE_CKPT_H
+
+#include <sqlite3.h>
+
+/* SQLite's own threshold (1,000 frames of 4 KB). */
+#define CKPT_FRAMES 1000
+#define CKPT_IDLE_MS 1000
+/* Passes asked for because the writer went idle: at most one this often
+ * (under callgrind they cost more than they saved when asked each time). */
+#define CKPT_GAP_MS 1000
+/* The WAL's bound.  Past it the writer waits, between two batches and
+ * after their replies are on their way, for a pass that lets the next
+ * commit start the WAL over: two fsyncs and what was committed since the
+ * last pass, 10-50 ms on the benchmark machine.  A turn adds about 10 KB
+ * of WAL at moderate load (whole 4 KB pages: the table's last page, an
+ * index leaf, page 1), so at half of slated's capacity a 64 MB bound was
+ * reached about once a second and its waits held 1 % of replies back by
+ * 10 ms or more; 256 MB makes them four times rarer and is still a small
+ * file to read back after a kill -9. */
+#define CKPT_MAX_FRAMES 65536
+
+struct ckpt;
+
+/* A checkpointer for the WAL database db has open: its own connection,
+ * its own thread, and a WAL hook on db in place of SQLite's automatic
+ * checkpoint.  NULL when there is none to have (no WAL, an in-memory
+ * database, no connection or thread): db keeps the automatic one. */
+struct ckpt *ckpt_start(sqlite3 *db);
+/* After each commit on db, from the thread that commits; idle: nothing
+ * else is queued for it.  Past the bound, returns after the pass. */
+void ckpt_note(struct ckpt *c, int idle);
+/* Stop the thread and close its connection, before db is closed (the
+ * last connection to close copies what is left). */
+void ckpt_stop(struct ckpt *c);
+
+#endif
