@@ -17,7 +17,10 @@
 #define SLATE_VERSION "0"
 #endif
 
-enum cfg_type { CFG_STR, CFG_INT, CFG_FLAG, CFG_LIST, CFG_LEVEL, CFG_LOOP };
+/* CFG_ENUM: one of names, stored as its index. */
+enum cfg_type { CFG_STR, CFG_INT, CFG_FLAG, CFG_LIST, CFG_ENUM };
+
+static const char *const cfg_loop_names[] = { "ev", "poll", NULL };
 
 struct cfg_row {
 	const char *name;
@@ -28,6 +31,7 @@ struct cfg_row {
 	const char *sub;    /* found at run time: where in a checkout */
 	const char *arg;    /* metavariable in --help */
 	const char *help;
+	const char *const *names;   /* CFG_ENUM's values, NULL last */
 };
 
 #define OFF(f) offsetof(struct cfg, f)
@@ -102,10 +106,11 @@ static const struct cfg_row cfg_rows[] = {
 	  .off = OFF(header_timeout), .min = 1, .max = 300, .def = "10",
 	  .arg = "SECS",
 	  .help = "drop a connection whose request headers take longer" },
-	{ .name = "log-level", .type = CFG_LEVEL, .off = OFF(log_level),
-	  .def = "info", .arg = "LEVEL", .help = "error, warn, info or debug" },
-	{ .name = "event-loop", .type = CFG_LOOP, .off = OFF(event_loop),
-	  .def = "ev", .arg = "LOOP",
+	{ .name = "log-level", .type = CFG_ENUM, .off = OFF(log_level),
+	  .def = "info", .arg = "LEVEL", .help = "error, warn, info or debug",
+	  .names = log_level_names },
+	{ .name = "event-loop", .type = CFG_ENUM, .off = OFF(event_loop),
+	  .def = "ev", .arg = "LOOP", .names = cfg_loop_names,
 	  .help = "ev (libev, epoll) or poll; poll() scans every open\n"
 		  "connection on each wake-up, so it slows as they grow" },
 };
@@ -219,14 +224,28 @@ static char *
 cfg_join(const char *a, const char *b)
 {
 	size_t n = strlen(a) + strlen(b) + 2;
-	char *p = malloc(n);
+	char *p = xmalloc(n);
 
-	if (p == NULL)
-		abort();
 	snprintf(p, n, "%s/%s", a, b);
 	return p;
 }
 
+
+/* "--flag: want a, b or c, got "v"" from an enum row's names. */
+static void
+cfg_want(char *err, size_t errlen, const struct cfg_row *r, const char *v)
+{
+	size_t o;
+	int i;
+
+	o = (size_t)snprintf(err, errlen, "--%s: want", r->name);
+	for (i = 0; r->names[i] && o < errlen; i++)
+		o += (size_t)snprintf(err + o, errlen - o, "%s %s",
+		    i == 0 ? "" : r->names[i + 1] ? "," : " or",
+		    r->names[i]);
+	if (o < errlen)
+		snprintf(err + o, errlen - o, ", got \"%s\"", v);
+}
 
 static int
 cfg_set(struct cfg *c, const struct cfg_row *r, const char *v, char *err,
@@ -260,25 +279,14 @@ cfg_set(struct cfg *c, const struct cfg_row *r, const char *v, char *err,
 		}
 		c->origins[c->norigins++] = xstrdup(v);
 		return 0;
-	case CFG_LEVEL:
-		if ((n = log_level_parse(v)) < 0) {
-			snprintf(err, errlen, "--%s: want error, warn, info or "
-			    "debug, got \"%s\"", r->name, v);
-			return -1;
-		}
-		*(int *)base = (int)n;
-		return 0;
-	case CFG_LOOP:
-		if (strcmp(v, "ev") == 0)
-			*(int *)base = CFG_LOOP_EV;
-		else if (strcmp(v, "poll") == 0)
-			*(int *)base = CFG_LOOP_POLL;
-		else {
-			snprintf(err, errlen, "--%s: want ev or poll, got "
-			    "\"%s\"", r->name, v);
-			return -1;
-		}
-		return 0;
+	case CFG_ENUM:
+		for (n = 0; r->names[n]; n++)
+			if (strcmp(v, r->names[n]) == 0) {
+				*(int *)base = (int)n;
+				return 0;
+			}
+		cfg_want(err, errlen, r, v);
+		return -1;
 	}
 	return -1;
 }

@@ -31,7 +31,8 @@ struct cfg {
 };
 
 /* libev (epoll) by default: poll() costs every message a scan of every
- * open descriptor, idle or not (docs/performance.md). */
+ * open descriptor, idle or not (docs/performance.md).  In the order of
+ * cfg_loop_names. */
 enum cfg_loop { CFG_LOOP_EV, CFG_LOOP_POLL };
 
 /* Fill c from argv over the built-in defaults and the data directories

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "dlg.h"
 #include "eng.h"
+#include "xmem.h"
 
 struct eng {
 	struct dlg_src d;
@@ -68,11 +69,9 @@ hash_file(unsigned h, const char *dir, const char *name)
 struct eng *
 eng_load(const char *kdir, const char *pdir, char *err, size_t errlen)
 {
-	struct eng *e = calloc(1, sizeof *e);
+	struct eng *e = xcalloc(1, sizeof *e);
 	char path[1024];
 
-	if (e == NULL)
-		abort();
 	snprintf(path, sizeof path, "%s/lexicon.txt", pdir);
 	if ((e->d.kb = kb_load(kdir, err, errlen)) == NULL ||
 	    (e->d.intents = load_one(pdir, "intents.txt", err, errlen)) ==

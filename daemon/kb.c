@@ -507,6 +507,15 @@ cmp_term(const void *a, const void *b)
 #define KB_K1 1.2
 #define KB_B 0.75
 
+/* Words in more than a third of the entries cannot tell them apart, and
+ * longer ones are noise (FTS5 phrase syntax caps them anyway): neither
+ * gets postings. */
+static int
+term_scored(const struct kb *kb, const struct kb_term *t)
+{
+	return t->doc * 3 <= kb->nrows && strlen(t->w) <= 60;
+}
+
 static double
 bm25_term(double nrow, double nhit, double f, double dl, double avgdl)
 {
@@ -569,7 +578,7 @@ load_postings(struct kb *kb, int nall)
 
 		for (j = i; j < nocc && occ[j].term == occ[i].term; j++)
 			;
-		if (t->doc * 3 > kb->nrows || strlen(t->w) > 60 || t->post)
+		if (!term_scored(kb, t))
 			continue;
 		n = 0;
 		for (size_t k = i; k < j && n < KB_MAX_ROWS; k++) {
@@ -607,7 +616,7 @@ kb_check_postings(struct kb *kb, char *err, size_t errlen)
 		struct kb_term *t = &kb->terms[i];
 		char phrase[80];
 
-		if (t->doc * 3 > kb->nrows || strlen(t->w) > 60)
+		if (!term_scored(kb, t))
 			continue;
 		snprintf(phrase, sizeof phrase, "\"%s\"", t->w);
 		sqlite3_reset(q);
@@ -658,13 +667,9 @@ load_vocab(struct kb *kb)
 	kb->terms = xcalloc((size_t)cap, sizeof *kb->terms);
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		if (kb->nterms == cap) {
-			struct kb_term *t;
-
 			cap *= 2;
-			t = realloc(kb->terms, (size_t)cap * sizeof *t);
-			if (t == NULL)
-				abort();
-			kb->terms = t;
+			kb->terms = xrealloc(kb->terms, (size_t)cap *
+			    sizeof *kb->terms);
 		}
 		kb->terms[kb->nterms].w = xstrdup((const char *)
 		    sqlite3_column_text(q, 0));

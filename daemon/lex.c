@@ -4,6 +4,7 @@
 #include <string.h>
 #include "lex.h"
 #include "norm.h"
+#include "xmem.h"
 
 #define LEX_MAX 1024
 #define LEX_WORD 32
@@ -42,8 +43,7 @@ lex_load(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s:0: cannot open", path);
 		return NULL;
 	}
-	if ((lx = calloc(1, sizeof *lx)) == NULL)
-		abort();
+	lx = xcalloc(1, sizeof *lx);
 	while (fgets(line, sizeof line, f) != NULL) {
 		lineno++;
 		n = strcspn(line, "\r\n");

@@ -7,7 +7,8 @@
 #include "log.h"
 
 static enum log_level log_level = LOG_INFO;
-static const char *const log_names[] = { "error", "warn", "info", "debug" };
+const char *const log_level_names[] = { "error", "warn", "info", "debug",
+	NULL };
 
 void
 log_set_level(enum log_level lvl)
@@ -19,15 +20,6 @@ int
 log_on(enum log_level lvl)
 {
 	return lvl <= log_level;
-}
-
-int
-log_level_parse(const char *s)
-{
-	for (int i = 0; i < 4; i++)
-		if (strcmp(s, log_names[i]) == 0)
-			return i;
-	return -1;
 }
 
 const char *
@@ -96,7 +88,7 @@ log_msg(enum log_level lvl, const char *fmt, ...)
 	gmtime_r(&ts.tv_sec, &tm);
 	o = strftime(line, sizeof line, "%Y-%m-%dT%H:%M:%S", &tm);
 	o += (size_t)snprintf(line + o, sizeof line - o, ".%03ldZ %-5s ",
-	    ts.tv_nsec / 1000000, log_names[lvl]);
+	    ts.tv_nsec / 1000000, log_level_names[lvl]);
 	/* Callers escape untrusted parts; this only guarantees one line. */
 	for (const char *p = msg; *p && o < sizeof line - 2; p++)
 		line[o++] = (*p == '\n' || *p == '\r') ? ' ' : *p;

@@ -10,8 +10,8 @@ enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 void log_set_level(enum log_level lvl);
 /* Whether a line at lvl would be written: guard costly arguments. */
 int log_on(enum log_level lvl);
-/* Parse "error", "warn", "info" or "debug"; -1 for anything else. */
-int log_level_parse(const char *s);
+/* The levels' names, in enum log_level's order, NULL last. */
+extern const char *const log_level_names[];
 /* Emit one line; newlines in fmt's result are the caller's bug, but they are
  * escaped all the same so a line is always one event. */
 void log_msg(enum log_level lvl, const char *fmt, ...)

@@ -10,6 +10,7 @@
 #include "eng.h"
 #include "eval.h"
 #include "reload.h"
+#include "xmem.h"
 
 struct reload {
 	char *kdir, *pdir, *cdir;
@@ -89,24 +90,20 @@ struct reload *
 reload_start(const char *knowledge, const char *patterns,
     const char *conversations, void (*wake)(void *), void *arg)
 {
-	struct reload *r = calloc(1, sizeof *r);
+	struct reload *r = xcalloc(1, sizeof *r);
 	sigset_t all, old;
-	int rc = -1;
+	int rc;
 
-	if (r == NULL)
-		return NULL;
-	r->kdir = strdup(knowledge);
-	r->pdir = strdup(patterns);
-	r->cdir = strdup(conversations);
+	r->kdir = xstrdup(knowledge);
+	r->pdir = xstrdup(patterns);
+	r->cdir = xstrdup(conversations);
 	r->wake = wake;
 	r->arg = arg;
-	if (r->kdir && r->pdir && r->cdir) {
-		/* signals are the main thread's business: see slated.c */
-		sigfillset(&all);
-		pthread_sigmask(SIG_BLOCK, &all, &old);
-		rc = pthread_create(&r->thread, NULL, reload_main, r);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
-	}
+	/* signals are the main thread's business: see slated.c */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&r->thread, NULL, reload_main, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
 		free(r->kdir);
 		free(r->pdir);

@@ -711,12 +711,10 @@ store_main(void *arg)
 		*s->done_tail = batch;
 		s->done_tail = &last->next;
 		s->queued -= s->last_batch;
+		idle = s->todo == NULL;
 		pthread_mutex_unlock(&s->mu);
 		/* one wake for the whole batch */
 		s->wake(s->wake_arg);
-		pthread_mutex_lock(&s->mu);
-		idle = s->todo == NULL;
-		pthread_mutex_unlock(&s->mu);
 		ckpt_note(s->ckpt, idle);
 	}
 	return NULL;

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 #include "unans.h"
+#include "xmem.h"
 
 #define UNANS_ROWS 20000      /* newest rows looked at */
 #define UNANS_WORDS 24        /* content words kept per question */
@@ -152,12 +153,8 @@ unans_print(const char *db_path, FILE *out, char *err, size_t errlen)
 		goto done;
 	}
 	sqlite3_bind_int(st, 1, UNANS_ROWS);
-	qs = calloc(UNANS_ROWS, sizeof *qs);
-	gs = calloc(UNANS_ROWS, sizeof *gs);
-	if (qs == NULL || gs == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto done;
-	}
+	qs = xcalloc(UNANS_ROWS, sizeof *qs);
+	gs = xcalloc(UNANS_ROWS, sizeof *gs);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct unans_q *q = &qs[nq];
 		const char *t = (const char *)sqlite3_column_text(st, 1);
@@ -165,9 +162,7 @@ unans_print(const char *db_path, FILE *out, char *err, size_t errlen)
 		double bsim = 0.6 - 1e-9;
 
 		q->ts = sqlite3_column_int64(st, 0);
-		q->text = strdup(t ? t : "");
-		if (q->text == NULL)
-			break;
+		q->text = xstrdup(t ? t : "");
 		unans_words(q);
 		for (int g = 0; g < ng; g++) {
 			double sim = unans_group_similar(qs, &gs[g], q);

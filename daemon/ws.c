@@ -352,6 +352,13 @@ static struct ev_loop *ws_ev;
 /* Everything the loop does outside a connection's own events: completed
  * store jobs, a finished reload, signals.  Runs after lws_cancel_service()
  * and from the one-second tick. */
+/* Shutting down and every connection closed, or the grace period over. */
+static int
+ws_done(void)
+{
+	return srv.stopping && (srv.conns == 0 || srv_now() >= srv.deadline);
+}
+
 static void
 ws_housekeeping(void)
 {
@@ -359,8 +366,7 @@ ws_housekeeping(void)
 	ws_reload_check();
 	if (srv.stop)
 		ws_begin_shutdown();
-	if (srv.stopping && ws_ev &&
-	    (srv.conns == 0 || srv_now() >= srv.deadline)) {
+	if (ws_ev && ws_done()) {
 		ev_break(ws_ev, EVBREAK_ALL);
 		return;
 	}
@@ -563,6 +569,7 @@ ws_chat(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	struct conn *c = user;
 	int n, flags;
 	size_t chunk;
+	double left;
 
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
@@ -696,10 +703,10 @@ ws_chat(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			return -1;      /* lws sends it and awaits the ack */
 		}
 		/* --idle seconds without a message */
-		if (srv_now() - c->last_msg < srv.cfg->idle_secs) {
-			lws_set_timer_usecs(wsi, (lws_usec_t)((c->last_msg +
-			    srv.cfg->idle_secs - srv_now()) * LWS_US_PER_SEC) +
-			    1);
+		left = c->last_msg + srv.cfg->idle_secs - srv_now();
+		if (left > 0) {
+			lws_set_timer_usecs(wsi, (lws_usec_t)(left *
+			    LWS_US_PER_SEC) + 1);
 			break;
 		}
 		conn_close_later(c, LWS_CLOSE_STATUS_NORMAL, "idle timeout");
@@ -830,11 +837,8 @@ ws_run(void)
 
 	if (ws_ev)
 		ev_run(ws_ev, 0);
-	while (ws_ev == NULL && n >= 0) {
-		if (srv.stopping && (srv.conns == 0 || srv_now() >= srv.deadline))
-			break;
+	while (ws_ev == NULL && n >= 0 && !ws_done())
 		n = lws_service(srv.ctx, 0);
-	}
 	if (srv.conns)
 		log_warn("stopping: %d connections did not close in time",
 		    srv.conns);

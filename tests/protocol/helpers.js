@@ -26,6 +26,19 @@ function tmpdir() {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'slated-test-'));
 }
 
+// A --web directory inside a fresh top directory that also holds
+// secret.txt, a file no request may reach: { top, web }.  files: more
+// files for web/, by name.
+function webRoot(files = {}) {
+  const top = tmpdir();
+  const web = path.join(top, 'web');
+  fs.mkdirSync(web);
+  fs.writeFileSync(path.join(web, 'index.html'), '<!doctype html><title>demo</title>\n');
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(web, name), text);
+  fs.writeFileSync(path.join(top, 'secret.txt'), 'TOP-SECRET\n');
+  return { top, web };
+}
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
@@ -68,7 +81,18 @@ async function startSlated(opts = {}) {
   proc.stderr.setEncoding('utf8');
   proc.stderr.on('data', (d) => { s.log += d; if (process.env.SLATED_LOG) process.stderr.write(d); });
   s.exit = new Promise((resolve) => proc.on('exit', (code, signal) => { s.exited = { code, signal }; resolve(s.exited); }));
-  await waitFor(() => s.log.includes('listening on') || s.exited, 10000 * SLOW, () => `slated start\n${s.log}`);
+  // opts.quiet: a log level that leaves out "listening on"; wait for the port
+  if (opts.quiet) {
+    let open = false;
+    const probe = () => {
+      const sock = net.connect(port, '127.0.0.1', () => { open = true; sock.destroy(); });
+      sock.on('error', () => { if (!open && !s.exited) setTimeout(probe, 20); });
+    };
+    probe();
+    await waitFor(() => open || s.exited, 10000 * SLOW, () => `slated start\n${s.log}`);
+  } else {
+    await waitFor(() => s.log.includes('listening on') || s.exited, 10000 * SLOW, () => `slated start\n${s.log}`);
+  }
   if (s.exited) throw new Error(`slated exited ${JSON.stringify(s.exited)}\n${s.log}`);
   s.waitLog = (re, ms = 10000) => waitFor(() => re.test(s.log), ms * SLOW, () => `log ${re}\n${s.log}`);
   // SIGTERM; resolves with {code, signal, ms}
@@ -237,4 +261,4 @@ function metric(text, series) {
   return undefined;
 }
 
-module.exports = { ROOT, SLATED, SLATE, VALGRIND, SLOW, Client, startSlated, tmpdir, freePort, sleep, waitFor, newId, httpGet, rawGet, metric, integrity, query, procStats };
+module.exports = { ROOT, SLATED, SLATE, VALGRIND, SLOW, Client, startSlated, tmpdir, webRoot, freePort, sleep, waitFor, newId, httpGet, rawGet, metric, integrity, query, procStats };

@@ -12,21 +12,14 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
 const net = require('node:net');
-const path = require('node:path');
-const { Client, startSlated, tmpdir, newId, httpGet, rawGet, metric, integrity, query, sleep, waitFor, SLOW } = require('./helpers');
+const { Client, startSlated, webRoot, newId, httpGet, rawGet, metric, integrity, query, sleep, waitFor, SLOW } = require('./helpers');
 
 const BYSTANDER = '127.0.0.3';   // attackers use 127.0.0.1, checks 127.0.0.2
 let s, web, top, by;
 
 before(async () => {
-  top = tmpdir();
-  web = path.join(top, 'web');
-  fs.mkdirSync(web);
-  fs.writeFileSync(path.join(web, 'index.html'), '<!doctype html><title>demo</title>\n');
-  fs.writeFileSync(path.join(top, 'secret.txt'), 'TOP-SECRET\n');
-  fs.writeFileSync(path.join(web, 'secret'), 'INSIDE\n');
+  ({ top, web } = webRoot({ secret: 'INSIDE\n' }));
   // default limits, except a rate that lets the bystander ask after every
   // case (120 a minute, two a second) and a short header timeout
   s = await startSlated({ dir: top, args: ['--web', web, '--header-timeout', '2', '--rate', '120'] });

@@ -7,19 +7,12 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const path = require('node:path');
 const net = require('node:net');
-const { Client, startSlated, tmpdir, newId, httpGet, rawGet, metric, sleep, SLOW } = require('./helpers');
+const { Client, startSlated, webRoot, newId, httpGet, rawGet, metric, sleep, SLOW } = require('./helpers');
 
 let s, web, top;
 before(async () => {
-  top = tmpdir();
-  web = path.join(top, 'web');
-  fs.mkdirSync(web);
-  fs.writeFileSync(path.join(web, 'index.html'), '<!doctype html><title>demo</title>\n');
-  fs.writeFileSync(path.join(web, 'widget.js'), 'console.log("widget");\n');
-  fs.writeFileSync(path.join(top, 'secret.txt'), 'TOP-SECRET\n');
+  ({ top, web } = webRoot({ 'widget.js': 'console.log("widget");\n' }));
   s = await startSlated({
     dir: top,
     args: ['--web', web, '--allow-origin', 'https://school.example', '--max-frame', '2048',

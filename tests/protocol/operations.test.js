@@ -32,6 +32,32 @@ test('a bad flag or value is refused with exit 2 and a reason', () => {
   r = spawnSync(SLATED, ['--frobnicate'], { encoding: 'utf8' });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /unknown flag --frobnicate/);
+  r = spawnSync(SLATED, ['--log-level', 'loud'], { encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--log-level: want error, warn, info or debug, got "loud"/);
+});
+
+test('--log-level debug adds a line per reply; warn leaves out the info lines', async () => {
+  for (const level of ['debug', 'warn']) {
+    const s = await startSlated({ args: ['--log-level', level], quiet: level === 'warn' });
+    try {
+      const c = await Client.connect(s.url);
+      await c.hello(null);
+      await c.ask('what does a line producer do', newId());
+      await c.close();
+      await s.stop();
+      const perReply = /conn \d+: reply re=\S+ kind=answer intent=\S+ [\d.]+ ms/;
+      if (level === 'debug') {
+        assert.match(s.log, perReply);
+        assert.match(s.log, / info  conn \d+ open/);
+      } else {
+        assert.doesNotMatch(s.log, perReply);
+        assert.doesNotMatch(s.log, / info  /);
+      }
+    } finally {
+      await s.stop();
+    }
+  }
 });
 
 test('run from a checkout with no data flags, it uses the checkout and a database in the working directory', async () => {
