@@ -941,9 +941,35 @@ cat <<EOF
   a few commits a second took 2-16 ms instead of the usual 0.14 ms; at
   6,600 questions/s, the database on tmpfs gave p99 3-4 ms against 6-11 ms
   on the disk. Commits
-  that replies wait for and checkpoints that fsync share one disk; the
-  next step is a store that writes less per turn (an append-only turn
-  log imported into SQLite in bulk), not more tuning of this one.
+  that replies wait for and checkpoints that fsync share one disk.
+- What the two missed targets would take, measured on 2026-11-22 (19:00
+  UTC) with throw-away builds of commit a199c2b (not in the repository),
+  three interleaved runs each of \`bench_load --mode slate --conns 1000
+  --rate 8000\` (about half of capacity) and \`--conns 100\` closed loop,
+  slated on one core as above:
+
+  | slated variant | p99 at 8,000/s | CPU µs per question at 8,000/s | closed loop, 100 conns, vs echo |
+  |---|---|---|---|
+  | as shipped: reply after the store thread commits the turn | 4.1-5.6 ms | 98-100 | 0.18-0.19× (23k vs 120-129k msg/s) |
+  | nothing stored: reply straight from the event loop | 0.25-0.34 ms | 48-51 | 0.38-0.40× (53-56k vs 139-141k) |
+  | turn appended to a file by the event loop, reply at once, no SQLite | 0.30-0.37 ms | 51-54 | |
+  | the same, and the store thread puts the turns into SQLite every 20 ms | 3.2-4.0 ms | 67-74 | 0.21-0.22× (26-27k) |
+  | the same, the store thread at nice 10, 19, or woken every 16 turns | 2.0-3.8 ms | 67-91 | |
+  | turn appended to a file by the store thread, SQLite by a third thread | 6.0-13.5 ms | 97-104 | |
+
+  Throughput: with nothing stored at all, slated reaches 0.38-0.40× the
+  echo server, and SQLite costs 18-24 µs per turn more even in bulk (a turn row
+  is about 1.3 KB, written to the WAL and again to the database): 0.6× is
+  out of reach with transcripts in SQLite on the server's one core. p99:
+  the tail comes from the turn's round trip through the store thread and
+  from SQLite's work sharing the core with the event loop (\`perf sched
+  timehist\`: threads ran 3-4.5 ms at a stretch, the store thread waited
+  up to 5 ms to run). Only a design that answers from a turn log written by
+  the event loop itself (a file write on the loop, which can block, and
+  the project's rules forbid that; SQLite updated behind it) came near
+  2 ms, and SQLite's share of the core still kept it at 2.0-3.8 ms. EEVDF slices of 100 µs
+  (\`sched_setattr\`), SCHED_IDLE for the SQLite thread and a WAL
+  preallocated with \`fallocate\` changed nothing measurable.
 - Under \`poll()\` a message costs more the more connections are open,
   idle or not (event-loop section): with $IDLE_N idle connections the echo
   server spent $(fmt1 "${epn:-n/a}") µs per message under \`poll()\` and $(fmt1 "${evn:-n/a}") µs under libev.
