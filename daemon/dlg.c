@@ -6,6 +6,7 @@
  * answer.  Nothing here allocates; replies are built in the caller's
  * fixed-size struct. */
 #include <stdarg.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
@@ -400,17 +401,11 @@ role_of(const struct dlg_src *d, const char *id)
 	return id[0] ? kb_find_role(d->kb, id) : NO_ROLE;
 }
 
-/* snprintf(slot, ENG_ID_MAX, "%s", v) without the format machinery: a
- * turn sets several slots. */
+/* A slot set to v (NULL: empty); a turn sets several. */
 static void
 set_str(char *slot, const char *v)
 {
-	size_t n = v ? strlen(v) : 0;
-
-	if (n >= ENG_ID_MAX)
-		n = ENG_ID_MAX - 1;
-	memcpy(slot, v ? v : "", n);
-	slot[n] = '\0';
+	rep_copy(slot, ENG_ID_MAX, v ? v : "");
 }
 
 static void
@@ -807,6 +802,9 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 {
 	struct parse p;          /* on the stack: a reload thread may run
 				  * another engine's turns meanwhile */
+	/* the last turn's intent: only the answers that end this turn
+	 * change st->last_intent */
+	int last = dlg_intent_find(st->last_intent);
 	int intent, i, has_entity;
 
 	memset(out, 0, offsetof(struct eng_reply, text));
@@ -834,8 +832,7 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 	    section_match(d->intents, d->sec_compare, &p) &&
 	    context(d, &p, d->sec_refer))
 		intent = p.intent = I_COMPARE;
-	if (p.slot_only && dlg_intent_find(st->last_intent) >= 0 &&
-	    !is_smalltalk(dlg_intent_find(st->last_intent)))
+	if (p.slot_only && last >= 0 && !is_smalltalk(last))
 		intent = -1;
 	has_entity = p.nm > 0 || p.self_role >= 0 || p.industry >= 0 ||
 	    p.capacity >= 0 || p.international;
@@ -852,15 +849,15 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 	}
 	/* "ok what about the other one": swap to the other role of the
 	 * conversation and ask the last question again. */
-	if (p.nm == 0 && st->other_role[0] && dlg_intent_find(st->last_intent)
-	    >= 0 && (p.intent < 0 || p.intent == dlg_intent_find(
-	    st->last_intent)) && section_match(d->context, d->sec_other, &p)) {
+	if (p.nm == 0 && st->other_role[0] && last >= 0 &&
+	    (p.intent < 0 || p.intent == last) &&
+	    section_match(d->context, d->sec_other, &p)) {
 		char tmp[ENG_ID_MAX];
 
 		memcpy(tmp, st->role, ENG_ID_MAX);
 		memcpy(st->role, st->other_role, ENG_ID_MAX);
 		memcpy(st->other_role, tmp, ENG_ID_MAX);
-		answer(d, dlg_intent_find(st->last_intent), &p, st, out);
+		answer(d, last, &p, st, out);
 		goto done;
 	}
 	/* "so I work as a UPM on a cable drama": no question, but where the
@@ -897,16 +894,14 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 		goto done;
 	}
 	if (st->pending[0]) {
-		int li = dlg_intent_find(st->last_intent);
-
-		if (li >= 0 && fill_pending(d, &p, st)) {
+		if (last >= 0 && fill_pending(d, &p, st)) {
 			st->pending[0] = '\0';
 			p.tailor_only = p.nm == 0;
 			if (p.industry >= 0 &&
 			    strcmp(kb_var_name(p.industry), st->industry))
 				set_str(st->industry,
 				    kb_var_name(p.industry));
-			answer(d, li, &p, st, out);
+			answer(d, last, &p, st, out);
 			goto done;
 		}
 		/* Keep the question open across one interruption only, so
@@ -934,7 +929,7 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 	if (intent < 0 && has_entity) {
 		/* Carry-over: "and an associate producer?", "what about in
 		 * TV?" re-ask the last question with the new slot. */
-		intent = dlg_intent_find(st->last_intent);
+		intent = last;
 		p.tailor_only = p.nm == 0;
 		if (intent < 0 || is_smalltalk(intent))
 			intent = p.nm >= 2 ? I_COMPARE : p.nm == 1 ?
@@ -988,43 +983,25 @@ dlg_welcome(const struct dlg_src *d, const struct eng_state *st,
 	out->slots = *st;
 }
 
+/* What each section of ps stands for, by find(name), into *out; -1 with
+ * err when a section stands for nothing in [lo, hi]. */
 static int
-check_names(const struct pat_set *ps, const char *path, int (*ok)(const
-    struct dlg_src *, const char *), const struct dlg_src *d, char *err,
-    size_t errlen)
+map_sections(const struct dlg_src *d, const struct pat_set *ps,
+    int (*find)(const struct dlg_src *, const char *), int lo, int hi,
+    const char *path, int **out, char *err, size_t errlen)
 {
-	int i;
+	int *m = xcalloc((size_t)pat_count(ps), sizeof *m), i;
 
-	for (i = 0; i < pat_count(ps); i++)
-		if (!ok(d, pat_name(ps, i))) {
+	*out = m;
+	for (i = 0; i < pat_count(ps); i++) {
+		m[i] = find(d, pat_name(ps, i));
+		if (m[i] < lo || m[i] > hi) {
 			snprintf(err, errlen, "%s: unknown section [%s]", path,
 			    pat_name(ps, i));
 			return -1;
 		}
+	}
 	return 0;
-}
-
-static int ok_intent(const struct dlg_src *d, const char *n)
-{ (void)d; return dlg_intent_find(n) >= 0; }
-static int ok_role(const struct dlg_src *d, const char *n)
-{ return kb_find_role(d->kb, n) >= 0; }
-static int ok_industry(const struct dlg_src *d, const char *n)
-{ int v = kb_var_find(n); (void)d; return v >= KB_FILM && v <= KB_INTERNATIONAL; }
-static int ok_topic(const struct dlg_src *d, const char *n)
-{ return kb_find_topic(d->kb, n) >= 0; }
-static int ok_capacity(const struct dlg_src *d, const char *n)
-{ int v = kb_var_find(n); (void)d; return v == KB_FUNDING || v == KB_CREATIVE; }
-
-/* A table of what each section of ps stands for, by find(name). */
-static int *
-map_sections(const struct dlg_src *d, const struct pat_set *ps,
-    int (*find)(const struct dlg_src *, const char *))
-{
-	int *m = xcalloc((size_t)pat_count(ps), sizeof *m), i;
-
-	for (i = 0; i < pat_count(ps); i++)
-		m[i] = find(d, pat_name(ps, i));
-	return m;
 }
 
 static int map_role(const struct dlg_src *d, const char *n)
@@ -1055,11 +1032,14 @@ dlg_validate(struct dlg_src *d, const char *dir, char *err,
 	char path[1024];
 	int i;
 
+	dlg_release(d);
 	snprintf(path, sizeof path, "%s/intents.txt", dir);
-	if (check_names(d->intents, path, ok_intent, d, err, errlen))
+	if (map_sections(d, d->intents, map_intent, 0, I_N - 1, path,
+	    &d->intent_of, err, errlen))
 		return -1;
 	snprintf(path, sizeof path, "%s/roles.txt", dir);
-	if (check_names(d->roles, path, ok_role, d, err, errlen))
+	if (map_sections(d, d->roles, map_role, 0, INT_MAX, path, &d->role_of,
+	    err, errlen))
 		return -1;
 	for (i = 0; i < kb_nroles(d->kb); i++)
 		if (pat_find(d->roles, kb_role(d->kb, i)->id) < 0) {
@@ -1069,13 +1049,16 @@ dlg_validate(struct dlg_src *d, const char *dir, char *err,
 			return -1;
 		}
 	snprintf(path, sizeof path, "%s/industries.txt", dir);
-	if (check_names(d->industries, path, ok_industry, d, err, errlen))
+	if (map_sections(d, d->industries, map_var, KB_FILM, KB_INTERNATIONAL,
+	    path, &d->industry_of, err, errlen))
 		return -1;
 	snprintf(path, sizeof path, "%s/capacities.txt", dir);
-	if (check_names(d->capacities, path, ok_capacity, d, err, errlen))
+	if (map_sections(d, d->capacities, map_var, KB_FUNDING, KB_CREATIVE,
+	    path, &d->capacity_of, err, errlen))
 		return -1;
 	snprintf(path, sizeof path, "%s/topics.txt", dir);
-	if (check_names(d->topics, path, ok_topic, d, err, errlen))
+	if (map_sections(d, d->topics, map_topic, 0, INT_MAX, path,
+	    &d->topic_of, err, errlen))
 		return -1;
 	for (i = 0; i < kb_ntopics(d->kb); i++)
 		if (pat_find(d->topics, kb_topic(d->kb, i)->id) < 0) {
@@ -1084,12 +1067,6 @@ dlg_validate(struct dlg_src *d, const char *dir, char *err,
 			    kb_topic(d->kb, i)->id);
 			return -1;
 		}
-	dlg_release(d);
-	d->role_of = map_sections(d, d->roles, map_role);
-	d->intent_of = map_sections(d, d->intents, map_intent);
-	d->industry_of = map_sections(d, d->industries, map_var);
-	d->capacity_of = map_sections(d, d->capacities, map_var);
-	d->topic_of = map_sections(d, d->topics, map_topic);
 	d->sec_self = pat_find(d->context, "self");
 	d->sec_target = pat_find(d->context, "target");
 	d->sec_carry = pat_find(d->context, "carry");

@@ -34,9 +34,9 @@ struct dlg_src {
 	int sec_compare;             /* intents section, -1 if absent */
 };
 
-/* Check that the pattern sets name only known intents, roles, industries
- * and capacities, and that every role has patterns, then map sections to
- * what they stand for.  0 or -1 with err. */
+/* Map each section of the pattern sets to the intent, role, industry,
+ * capacity or topic it stands for, refusing a name that is none, and check
+ * that every role and topic has patterns.  0 or -1 with err. */
 int dlg_validate(struct dlg_src *d, const char *patterns_dir,
     char *err, size_t errlen);
 /* Free what dlg_validate() built (not the sets, kb and lexicon). */

@@ -1,4 +1,5 @@
 /* eng.c - the engine facade: loading, the ask entry point, and JSON. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,28 @@ eng_kind_name(enum eng_kind k)
 	return k <= ENG_SMALLTALK ? kind_names[k] : "fallback";
 }
 
+/* The pattern files and where each set lives in struct dlg_src: listed
+ * once for loading, linking, counting and freeing them. */
+static const struct {
+	const char *file;
+	size_t off;
+} eng_sets[] = {
+	{ "intents.txt", offsetof(struct dlg_src, intents) },
+	{ "roles.txt", offsetof(struct dlg_src, roles) },
+	{ "industries.txt", offsetof(struct dlg_src, industries) },
+	{ "capacities.txt", offsetof(struct dlg_src, capacities) },
+	{ "context.txt", offsetof(struct dlg_src, context) },
+	{ "offtopic.txt", offsetof(struct dlg_src, offtopic) },
+	{ "topics.txt", offsetof(struct dlg_src, topics) },
+};
+#define ENG_NSETS (sizeof eng_sets / sizeof eng_sets[0])
+
+static struct pat_set **
+eng_set(const struct eng *e, size_t i)
+{
+	return (struct pat_set **)((char *)&e->d + eng_sets[i].off);
+}
+
 void
 eng_free(struct eng *e)
 {
@@ -28,13 +51,8 @@ eng_free(struct eng *e)
 	dlg_release(&e->d);
 	kb_free(e->d.kb);
 	lex_free(e->d.lex);
-	pat_free(e->d.intents);
-	pat_free(e->d.roles);
-	pat_free(e->d.industries);
-	pat_free(e->d.capacities);
-	pat_free(e->d.context);
-	pat_free(e->d.offtopic);
-	pat_free(e->d.topics);
+	for (size_t i = 0; i < ENG_NSETS; i++)
+		pat_free(*eng_set(e, i));
 	free(e);
 }
 
@@ -70,51 +88,34 @@ struct eng *
 eng_load(const char *kdir, const char *pdir, char *err, size_t errlen)
 {
 	struct eng *e = xcalloc(1, sizeof *e);
+	struct pat_set *sets[ENG_NSETS];
 	char path[1024];
+	unsigned h = 2166136261u;
+	size_t i;
 
+	if ((e->d.kb = kb_load(kdir, err, errlen)) == NULL)
+		goto fail;
+	for (i = 0; i < ENG_NSETS; i++)
+		if ((sets[i] = *eng_set(e, i) = load_one(pdir, eng_sets[i].file,
+		    err, errlen)) == NULL)
+			goto fail;
 	snprintf(path, sizeof path, "%s/lexicon.txt", pdir);
-	if ((e->d.kb = kb_load(kdir, err, errlen)) == NULL ||
-	    (e->d.intents = load_one(pdir, "intents.txt", err, errlen)) ==
-	    NULL ||
-	    (e->d.roles = load_one(pdir, "roles.txt", err, errlen)) == NULL ||
-	    (e->d.industries = load_one(pdir, "industries.txt", err,
-	    errlen)) == NULL ||
-	    (e->d.capacities = load_one(pdir, "capacities.txt", err,
-	    errlen)) == NULL ||
-	    (e->d.context = load_one(pdir, "context.txt", err, errlen)) ==
-	    NULL ||
-	    (e->d.offtopic = load_one(pdir, "offtopic.txt", err, errlen)) ==
-	    NULL ||
-	    (e->d.topics = load_one(pdir, "topics.txt", err, errlen)) ==
-	    NULL ||
-	    (e->d.lex = lex_load(path, err, errlen)) == NULL ||
-	    dlg_validate(&e->d, pdir, err, errlen) != 0) {
-		eng_free(e);
-		return NULL;
-	}
-	{
-		/* Every turn matches against all of these. */
-		struct pat_set *sets[] = { e->d.intents, e->d.roles,
-			e->d.industries, e->d.capacities, e->d.context,
-			e->d.offtopic, e->d.topics };
-
-		pat_link(sets, (int)(sizeof sets / sizeof sets[0]));
-	}
-	{
-		/* The version names knowledge and patterns, so a reload that
-		 * changed only a regex still shows in /healthz. */
-		static const char *files[] = { "intents.txt", "roles.txt",
-			"industries.txt", "capacities.txt", "context.txt",
-			"offtopic.txt", "topics.txt", "lexicon.txt" };
-		unsigned h = 2166136261u;
-		size_t i;
-
-		for (i = 0; i < sizeof files / sizeof files[0]; i++)
-			h = hash_file(h, pdir, files[i]);
-		snprintf(e->version, sizeof e->version, "%s-p%08x",
-		    kb_version(e->d.kb), h);
-	}
+	if ((e->d.lex = lex_load(path, err, errlen)) == NULL ||
+	    dlg_validate(&e->d, pdir, err, errlen) != 0)
+		goto fail;
+	/* Every turn matches against all of them. */
+	pat_link(sets, (int)ENG_NSETS);
+	/* The version names knowledge and patterns, so a reload that changed
+	 * only a regex still shows in /healthz. */
+	for (i = 0; i < ENG_NSETS; i++)
+		h = hash_file(h, pdir, eng_sets[i].file);
+	h = hash_file(h, pdir, "lexicon.txt");
+	snprintf(e->version, sizeof e->version, "%s-p%08x",
+	    kb_version(e->d.kb), h);
 	return e;
+fail:
+	eng_free(e);
+	return NULL;
 }
 
 const char *
@@ -191,10 +192,9 @@ eng_stats(const struct eng *e)
 {
 	struct eng_stats st;
 
-	st.regex_limit_hits = pat_limit_hits(e->d.intents) +
-	    pat_limit_hits(e->d.roles) + pat_limit_hits(e->d.industries) +
-	    pat_limit_hits(e->d.capacities) + pat_limit_hits(e->d.context) +
-	    pat_limit_hits(e->d.offtopic) + pat_limit_hits(e->d.topics);
+	st.regex_limit_hits = 0;
+	for (size_t i = 0; i < ENG_NSETS; i++)
+		st.regex_limit_hits += pat_limit_hits(*eng_set(e, i));
 	return st;
 }
 
@@ -318,71 +318,6 @@ eng_state_from_json(struct eng_state *st, const json_t *j)
 	return 0;
 }
 
-/* A bounded JSON text builder: once out of room it stays failed, so the
- * writers below need no check after every piece. */
-struct jw { char *b; size_t n, cap; int full; };
-
-static void
-jw_raw(struct jw *w, const char *s, size_t n)
-{
-	if (w->full || w->n + n + 1 > w->cap) {
-		w->full = 1;
-		return;
-	}
-	memcpy(w->b + w->n, s, n);
-	w->n += n;
-	w->b[w->n] = '\0';
-}
-
-static void
-jw_lit(struct jw *w, const char *s)
-{
-	jw_raw(w, s, strlen(s));
-}
-
-/* A JSON string; bytes >= 0x80 pass through (the texts are valid UTF-8:
- * knowledge is checked by jansson at load, user words are ASCII). */
-static void
-jw_str(struct jw *w, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	const char *run = s;
-	char esc[7];
-
-	jw_raw(w, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		jw_raw(w, run, (size_t)(s - run));
-		run = s + 1;
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			jw_raw(w, esc, 2);
-		} else if (c == '\n') {
-			jw_raw(w, "\\n", 2);
-		} else {
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			jw_raw(w, esc, 6);
-		}
-	}
-	jw_raw(w, run, (size_t)(s - run));
-	jw_raw(w, "\"", 1);
-}
-
-static void
-jw_str_or_null(struct jw *w, const char *s)
-{
-	if (s && s[0])
-		jw_str(w, s);
-	else
-		jw_lit(w, "null");
-}
-
 static void
 jw_slots(struct jw *w, const struct eng_state *st)
 {
@@ -419,72 +354,70 @@ jw_pairs(struct jw *w, const struct eng_option *o, int n, const char *k1,
 	jw_lit(w, "]");
 }
 
-size_t
-eng_reply_write(const struct eng_reply *r, char *buf, size_t cap)
+/* A JSON array of n strings laid out stride bytes apart from first. */
+static void
+jw_strs(struct jw *w, const char *first, size_t stride, int n)
 {
-	struct jw w = { buf, 0, cap, cap == 0 };
-	char num[16];
-	int i;
-
-	if (cap)
-		buf[0] = '\0';
-	jw_lit(&w, "\"kind\":");
-	jw_str(&w, eng_kind_name(r->kind));
-	jw_lit(&w, ",\"intent\":");
-	jw_str_or_null(&w, r->intent);
-	jw_lit(&w, ",\"text\":");
-	jw_str(&w, r->text);
-	jw_lit(&w, ",\"slots\":");
-	jw_slots(&w, &r->slots);
-	jw_lit(&w, "},\"options\":");
-	jw_pairs(&w, r->options, r->noptions, "label", "value", 0);
-	jw_lit(&w, ",\"suggestions\":[");
-	for (i = 0; i < r->nsuggestions; i++) {
+	jw_lit(w, "[");
+	for (int i = 0; i < n; i++) {
 		if (i)
-			jw_lit(&w, ",");
-		jw_str(&w, r->suggestions[i]);
+			jw_lit(w, ",");
+		jw_str(w, first + (size_t)i * stride);
 	}
-	jw_lit(&w, "],\"corrections\":[");
-	for (i = 0; i < r->ncorrections; i++) {
-		jw_lit(&w, i ? ",{\"from\":" : "{\"from\":");
-		jw_str(&w, r->corrections[i].from);
-		jw_lit(&w, ",\"to\":");
-		jw_str(&w, r->corrections[i].to);
-		jw_lit(&w, "}");
-	}
-	jw_lit(&w, "],\"sources\":[");
-	for (i = 0; i < r->nsources; i++) {
-		if (i)
-			jw_lit(&w, ",");
-		jw_str(&w, r->sources[i]);
-	}
-	jw_lit(&w, "]");
-	if (r->nladder > 0) {
-		jw_lit(&w, ",\"ladder\":{\"steps\":");
-		jw_pairs(&w, r->ladder, r->nladder, "id", "title", 1);
-		snprintf(num, sizeof num, "%d", r->ladder_focus);
-		jw_lit(&w, ",\"focus\":");
-		jw_lit(&w, num);
-		jw_lit(&w, "}");
-	}
-	return w.full ? 0 : w.n;
+	jw_lit(w, "]");
 }
 
 size_t
-eng_state_write(const struct eng_state *st, char *buf, size_t cap)
+eng_reply_write(struct jw *w, const struct eng_reply *r)
 {
-	struct jw w = { buf, 0, cap, cap == 0 };
+	char num[16];
+
+	jw_lit(w, "\"kind\":");
+	jw_str(w, eng_kind_name(r->kind));
+	jw_lit(w, ",\"intent\":");
+	jw_str_or_null(w, r->intent);
+	jw_lit(w, ",\"text\":");
+	jw_str(w, r->text);
+	jw_lit(w, ",\"slots\":");
+	jw_slots(w, &r->slots);
+	jw_lit(w, "},\"options\":");
+	jw_pairs(w, r->options, r->noptions, "label", "value", 0);
+	jw_lit(w, ",\"suggestions\":");
+	jw_strs(w, r->suggestions[0], sizeof r->suggestions[0],
+	    r->nsuggestions);
+	jw_lit(w, ",\"corrections\":[");
+	for (int i = 0; i < r->ncorrections; i++) {
+		jw_lit(w, i ? ",{\"from\":" : "{\"from\":");
+		jw_str(w, r->corrections[i].from);
+		jw_lit(w, ",\"to\":");
+		jw_str(w, r->corrections[i].to);
+		jw_lit(w, "}");
+	}
+	jw_lit(w, "],\"sources\":");
+	jw_strs(w, r->sources[0], sizeof r->sources[0], r->nsources);
+	if (r->nladder > 0) {
+		jw_lit(w, ",\"ladder\":{\"steps\":");
+		jw_pairs(w, r->ladder, r->nladder, "id", "title", 1);
+		snprintf(num, sizeof num, "%d", r->ladder_focus);
+		jw_lit(w, ",\"focus\":");
+		jw_lit(w, num);
+		jw_lit(w, "}");
+	}
+	return jw_len(w);
+}
+
+size_t
+eng_state_write(struct jw *w, const struct eng_state *st)
+{
 	char num[48];
 
-	if (cap)
-		buf[0] = '\0';
-	jw_slots(&w, st);
-	jw_lit(&w, ",\"last_intent\":");
-	jw_str_or_null(&w, st->last_intent);
-	jw_lit(&w, ",\"pending\":");
-	jw_str_or_null(&w, st->pending);
+	jw_slots(w, st);
+	jw_lit(w, ",\"last_intent\":");
+	jw_str_or_null(w, st->last_intent);
+	jw_lit(w, ",\"pending\":");
+	jw_str_or_null(w, st->pending);
 	snprintf(num, sizeof num, ",\"asked\":%u,\"pending_age\":%u}",
 	    st->asked, st->pending_age);
-	jw_lit(&w, num);
-	return w.full ? 0 : w.n;
+	jw_lit(w, num);
+	return jw_len(w);
 }

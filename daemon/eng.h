@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <jansson.h>
+#include "jw.h"
 
 #define ENG_ID_MAX 40     /* longest role/industry/intent id, with NUL */
 #define ENG_TEXT_MAX 3072 /* longest reply text, with NUL */
@@ -94,13 +95,13 @@ struct eng_stats eng_stats(const struct eng *e);
  * suggestions, corrections, sources and, for hierarchy, ladder. */
 json_t *eng_reply_json(const struct eng_reply *r);
 json_t *eng_state_to_json(const struct eng_state *st);
-/* The same as JSON text, without building jansson objects (the daemon's hot
- * path): eng_reply_write() writes the members only ("kind":...,...), to be
- * wrapped in an object with the caller's own fields; eng_state_write() a
- * whole object.  Return the length written (NUL-terminated), or 0 when cap
- * is too small. */
-size_t eng_reply_write(const struct eng_reply *r, char *buf, size_t cap);
-size_t eng_state_write(const struct eng_state *st, char *buf, size_t cap);
+/* The same as JSON text appended to w, without building jansson objects
+ * (the daemon's hot path): eng_reply_write() writes the members only
+ * ("kind":...,...), to be wrapped in an object with the caller's own
+ * fields; eng_state_write() a whole object.  Return jw_len(w): 0 when a
+ * fixed buffer was too small. */
+size_t eng_reply_write(struct jw *w, const struct eng_reply *r);
+size_t eng_state_write(struct jw *w, const struct eng_state *st);
 int eng_state_from_json(struct eng_state *st, const json_t *j);
 /* Same slots and follow-up state (bytes after each string's NUL ignored). */
 int eng_state_equal(const struct eng_state *a, const struct eng_state *b);

@@ -151,20 +151,20 @@ best_in(const struct lex *lx, int letter, const char *w, size_t len,
 	}
 }
 
-/* Best domain word within the allowed distance; ties go to the first in
- * sort order, and a tie between two different words means we cannot tell,
- * so nothing is corrected.  w is at least three letters a-z. */
+/* Best domain word within the allowed distance; a tie between two words
+ * means we cannot tell, so nothing is corrected (which makes the order
+ * the words are tried in irrelevant).  w is at least three letters a-z. */
 static const char *
 best_match(const struct lex *lx, const char *w, size_t len)
 {
 	struct lex_best b = { NULL, 3, 0 };
 	int max = len >= 10 ? 2 : 1;
 
-	/* Only words starting with w[0] or w[1] can qualify; their blocks,
-	 * lower letter first, keep the sort order ties depend on. */
-	best_in(lx, w[0] < w[1] ? w[0] : w[1], w, len, max, &b);
-	if (w[0] != w[1])
-		best_in(lx, w[0] < w[1] ? w[1] : w[0], w, len, max, &b);
+	/* Only words starting with w[0], or with w[1] (the first two
+	 * letters swapped), can qualify. */
+	best_in(lx, w[0], w, len, max, &b);
+	if (w[1] != w[0])
+		best_in(lx, w[1], w, len, max, &b);
 	return b.ties ? NULL : b.found;
 }
 

@@ -15,7 +15,18 @@ struct lit_info {
 	int nreq;
 	struct lit_set req[LIT_REQMAX];
 };
-struct lit_parser { const char *s; size_t i, n; int bad; };
+/* A reading allocates and drops a lit_info (about 29 KB) per atom, and
+ * malloc's work on blocks that size was a fifth of loading the patterns:
+ * the blocks dropped during one lit_read() are kept in its parser for the
+ * next atoms and freed when it returns. */
+#define LIT_POOL 16
+struct lit_parser {
+	const char *s;
+	size_t i, n;
+	int bad;
+	struct lit_info *pool[LIT_POOL];
+	int npool;
+};
 
 /* Marks a literal exactly as pat_text_init() marks a question, so the
  * two can be compared byte for byte. */
@@ -42,18 +53,21 @@ lit_mark(const char *s, unsigned char *m)
 	return len;
 }
 
-/* How many checks a string costs a summary of 1-, 2- and 3-grams of the
- * marked text (pat.c): one per 3-gram of its marked form, one if that is
- * shorter, none if it is empty or only a mark. */
+unsigned
+lit_nchecks(const unsigned char *m, size_t len)
+{
+	if (len == 0 || (len == 1 && m[0] == LIT_MARK))
+		return 0;
+	return len < 3 ? 1 : (unsigned)len - 2;
+}
+
+/* lit_nchecks() of a string's marked form. */
 static unsigned
 lit_checks(const char *s)
 {
 	unsigned char m[LIT_MARKMAX];
-	size_t len = lit_mark(s, m);
 
-	if (len == 0 || (len == 1 && m[0] == LIT_MARK))
-		return 0;
-	return len < 3 ? 1 : (unsigned)len - 2;
+	return lit_nchecks(m, lit_mark(s, m));
 }
 
 /* How much a set narrows things: its weakest string's checks, 0 if some
@@ -72,37 +86,21 @@ lit_strength(const struct lit_set *st)
 	return best;
 }
 
-/* A reading allocates and drops a lit_info (about 29 KB) per atom, and
- * malloc's work on blocks that size was a fifth of loading the patterns:
- * the blocks dropped during one lit_read() are kept for its next atoms
- * and freed when it returns.  Per thread: a reload thread may read
- * patterns while the main thread does. */
-#define LIT_POOL 16
-static _Thread_local struct lit_info *lit_pool[LIT_POOL];
-static _Thread_local int lit_npool;
-
 static void
-lit_release(struct lit_info *in)
+lit_release(struct lit_parser *p, struct lit_info *in)
 {
 	if (in == NULL)
 		return;
-	if (lit_npool < LIT_POOL)
-		lit_pool[lit_npool++] = in;
+	if (p->npool < LIT_POOL)
+		p->pool[p->npool++] = in;
 	else
 		free(in);
 }
 
-static void
-lit_drain(void)
-{
-	while (lit_npool > 0)
-		free(lit_pool[--lit_npool]);
-}
-
 static struct lit_info *
-lit_new(int exact)
+lit_new(struct lit_parser *p, int exact)
 {
-	struct lit_info *in = lit_npool > 0 ? lit_pool[--lit_npool] :
+	struct lit_info *in = p->npool > 0 ? p->pool[--p->npool] :
 	    xmalloc(sizeof *in);
 
 	in->nreq = 0;
@@ -241,9 +239,12 @@ lit_class(struct lit_parser *p)
 	p->i++;         /* the ] */
 	for (c = 0; c < 256; c++)
 		count += in[c];
+	/* a control byte would read as LIT_MARK, as in lit_atom() */
+	for (c = 0; c < 0x20 && !big; c++)
+		big = in[c];
 	if (neg || big || count == 0 || count > 8)
-		return lit_new(0);
-	r = lit_new(1);
+		return lit_new(p, 0);
+	r = lit_new(p, 1);
 	r->x.n = 0;
 	for (c = 1; c < 256; c++)
 		if (in[c]) {
@@ -290,14 +291,14 @@ lit_atom(struct lit_parser *p)
 		in = lit_alt(p);
 		if (p->bad || p->i >= p->n || s[p->i] != ')') {
 			p->bad = 1;
-			lit_release(in);
+			lit_release(p, in);
 			return NULL;
 		}
 		p->i++;
 		if (look == 0)
 			return in;
 		/* Zero width; a positive one's text is in the subject. */
-		r = lit_new(1);
+		r = lit_new(p, 1);
 		if (look > 0) {
 			int k;
 
@@ -306,14 +307,14 @@ lit_atom(struct lit_parser *p)
 			if (in->x.n >= 0)
 				lit_require(r, &in->x);
 		}
-		lit_release(in);
+		lit_release(p, in);
 		return r;
 	}
 	p->i++;
 	if (c == '.')
-		return lit_new(0);
+		return lit_new(p, 0);
 	if (c == '^' || c == '$')
-		return lit_new(1);
+		return lit_new(p, 1);
 	if (c == '*' || c == '+' || c == '?' || c == '{' || c == ')' ||
 	    c == '|') {
 		p->bad = 1;
@@ -326,15 +327,15 @@ lit_atom(struct lit_parser *p)
 		}
 		c = s[p->i++];
 		if (c == 'b') {
-			r = lit_new(1);
+			r = lit_new(p, 1);
 			r->x.s[0][0] = LIT_MARK;
 			r->x.s[0][1] = '\0';
 			return r;
 		}
 		if (strchr("BAzZGK", c) != NULL)
-			return lit_new(1);
+			return lit_new(p, 1);
 		if (strchr("wWsSdDhHvVN", c) != NULL)
-			return lit_new(0);
+			return lit_new(p, 0);
 		if (lit_isword((unsigned char)c) || (unsigned char)c >= 0x80) {
 			p->bad = 1;
 			return NULL;
@@ -344,7 +345,7 @@ lit_atom(struct lit_parser *p)
 		p->bad = 1;     /* would read as LIT_MARK */
 		return NULL;
 	}
-	r = lit_new(1);
+	r = lit_new(p, 1);
 	r->x.s[0][0] = c;
 	r->x.s[0][1] = '\0';
 	return r;
@@ -419,7 +420,7 @@ lit_repeat(struct lit_info *it, int min, int max)
 static struct lit_info *
 lit_seq(struct lit_parser *p)
 {
-	struct lit_info *acc = lit_new(1), *it;
+	struct lit_info *acc = lit_new(p, 1), *it;
 	struct lit_set cur;
 	int flushed = 0, min, max, k;
 
@@ -430,8 +431,8 @@ lit_seq(struct lit_parser *p)
 		if (it != NULL && !p->bad && lit_quant(p, &min, &max))
 			lit_repeat(it, min, max);
 		if (it == NULL || p->bad) {
-			lit_release(it);
-			lit_release(acc);
+			lit_release(p, it);
+			lit_release(p, acc);
 			p->bad = 1;
 			return NULL;
 		}
@@ -447,7 +448,7 @@ lit_seq(struct lit_parser *p)
 				cur.s[0][0] = '\0';
 			}
 		}
-		lit_release(it);
+		lit_release(p, it);
 	}
 	if (flushed) {
 		lit_require(acc, &cur);
@@ -530,7 +531,7 @@ lit_alt(struct lit_parser *p)
 	if (exact)
 		u = first->x;
 	any = lit_best(first, &g);
-	lit_release(first);
+	lit_release(p, first);
 	while (p->i < p->n && p->s[p->i] == '|') {
 		p->i++;
 		if ((alt = lit_seq(p)) == NULL)
@@ -544,9 +545,9 @@ lit_alt(struct lit_parser *p)
 			lit_shrink(&b, LIT_SETMAX / 2);
 			any = lit_union(&g, &b);
 		}
-		lit_release(alt);
+		lit_release(p, alt);
 	}
-	r = lit_new(0);
+	r = lit_new(p, 0);
 	if (exact)
 		r->x = u;
 	else if (any)
@@ -559,7 +560,7 @@ lit_alt(struct lit_parser *p)
 int
 lit_read(const char *re, size_t n, struct lit_set *req)
 {
-	struct lit_parser p = { re, 0, n, 0 };
+	struct lit_parser p = { .s = re, .n = n };
 	struct lit_info *in = lit_alt(&p);
 	int k, nreq = 0;
 
@@ -576,7 +577,8 @@ lit_read(const char *re, size_t n, struct lit_set *req)
 		for (k = 0; k < nreq; k++)
 			req[k] = in->req[k];
 	}
-	lit_release(in);
-	lit_drain();
+	lit_release(&p, in);
+	while (p.npool > 0)
+		free(p.pool[--p.npool]);
 	return nreq;
 }

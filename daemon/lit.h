@@ -38,6 +38,10 @@ int lit_read(const char *re, size_t n, struct lit_set *req);
 /* A string of a set in the form a marked subject holds it, into
  * m[LIT_MARKMAX]; its length. */
 size_t lit_mark(const char *s, unsigned char *m);
+/* How many checks the marked form m[0, len) costs a summary of 1-, 2- and
+ * 3-grams (pat.c): one per 3-gram, one if it is shorter, none if it is
+ * empty or only a mark.  lit_read() ranks sets by it; pat.c builds them. */
+unsigned lit_nchecks(const unsigned char *m, size_t len);
 
 /* A word character for \b (PCRE2 without UCP).  Inline: callers test
  * every byte of every question. */

@@ -51,6 +51,7 @@ struct pat_set {
 	pcre2_match_context *mctx;
 	pcre2_match_data *md;
 	unsigned long limit_hits;
+	unsigned long skipped, anchored; /* pat_match_text(): see pat.h */
 	struct pf_node *nodes;
 	struct pf_grp *grps;
 	struct lit_set *pend;           /* groups' literals, until pf_index() */
@@ -113,20 +114,17 @@ static unsigned
 pf_checks(const char *s, unsigned short *out)
 {
 	unsigned char m[LIT_MARKMAX];
-	size_t len = lit_mark(s, m), j;
-	unsigned k = 0;
+	size_t len = lit_mark(s, m);
+	unsigned k, n = lit_nchecks(m, len);
 
-	if (len == 0 || (len == 1 && m[0] == LIT_MARK))
-		return 0;
-	if (len < 3) {
-		out[k++] = (unsigned short)pf_gram(len == 1 ? m[0] :
+	if (n == 1 && len < 3)
+		out[0] = (unsigned short)pf_gram(len == 1 ? m[0] :
 		    (unsigned)m[0] << 8 | m[1], (int)len);
-		return k;
-	}
-	for (j = 0; j + 3 <= len; j++)
-		out[k++] = (unsigned short)pf_gram((unsigned)m[j] << 16 |
-		    (unsigned)m[j + 1] << 8 | m[j + 2], 3);
-	return k;
+	else
+		for (k = 0; k < n; k++)
+			out[k] = (unsigned short)pf_gram((unsigned)m[k] << 16 |
+			    (unsigned)m[k + 1] << 8 | m[k + 2], 3);
+	return n;
 }
 
 struct pf_chk { unsigned short c[LIT_MARKMAX]; unsigned n; };
@@ -270,32 +268,31 @@ pf_root_there(struct pat_set *ps, unsigned r, unsigned g,
 		ps->sat[g >> 6] |= 1ull << (g & 63);
 }
 
+/* Try each of the n roots whose first check the question has. */
+static void
+pf_roots(struct pat_set *ps, const struct pf_root *rt, unsigned n,
+    const uint64_t *bits)
+{
+	for (unsigned i = 0; i < n; i++) {
+		unsigned c = ps->nodes[rt[i].node].check;
+
+		if (bits[c >> 6] >> (c & 63) & 1)
+			pf_root_there(ps, rt[i].node, rt[i].grp, bits);
+	}
+}
+
 /* Start a set's memo for the question: clear it, try the short roots.
  * Returns 0 when the question has too many 3-grams to list, after trying
  * every indexed root of the set too. */
 static int
 pf_memo_start(struct pat_set *ps, const struct pat_text *pt)
 {
-	const struct pf_node *nd = ps->nodes;
-	const struct pf_root *rt;
-	unsigned i, c;
-
 	memset(ps->sat, 0, ((ps->ngrps + 63) / 64) * sizeof *ps->sat);
 	ps->serial = pt->serial;
-	for (i = 0; i < ps->nshort; i++) {
-		rt = &ps->shortr[i];
-		c = nd[rt->node].check;
-		if (pt->bits[c >> 6] >> (c & 63) & 1)
-			pf_root_there(ps, rt->node, rt->grp, pt->bits);
-	}
+	pf_roots(ps, ps->shortr, ps->nshort, pt->bits);
 	if (pt->ntri <= PAT_TEXT_TRIS)
 		return 1;
-	for (i = 0; i < ps->nix; i++) {
-		rt = &ps->ix[i];
-		c = nd[rt->node].check;
-		if (pt->bits[c >> 6] >> (c & 63) & 1)
-			pf_root_there(ps, rt->node, rt->grp, pt->bits);
-	}
+	pf_roots(ps, ps->ix, ps->nix, pt->bits);
 	return 0;
 }
 
@@ -779,12 +776,16 @@ pat_match_text(struct pat_set *ps, int section, const struct pat_text *pt,
 	if (to <= pt->len && !(to > 0 && to < pt->len && lit_isword(u[to - 1])
 	    && lit_isword(u[to])))
 		may = pf_may_match(ps, sec, pt);
-	if (may == 0)
+	if (may == 0) {
+		ps->skipped++;
 		return 0;
+	}
 	/* The lines that cannot match change nothing when left out. */
-	if (may == 2)
+	if (may == 2) {
+		ps->anchored++;
 		return pf_run(ps, sec->anch, sec->anch_jit, pt->s, to, start,
 		    ms, me);
+	}
 	return pf_run(ps, sec->code, sec->jit, pt->s, to, start, ms, me);
 }
 
@@ -792,4 +793,12 @@ unsigned long
 pat_limit_hits(const struct pat_set *ps)
 {
 	return ps->limit_hits;
+}
+
+void
+pat_prefilter_counts(const struct pat_set *ps, unsigned long *skipped,
+    unsigned long *anchored)
+{
+	*skipped = ps->skipped;
+	*anchored = ps->anchored;
 }

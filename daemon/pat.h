@@ -53,5 +53,11 @@ void pat_link(struct pat_set **sets, int n);
 /* pat_match() on pt->s[0, to), to <= pt->len, with the same result. */
 int pat_match_text(struct pat_set *ps, int section, const struct pat_text *pt,
     size_t to, size_t start, size_t *ms, size_t *me);
+/* What the prefilter saved so far: pat_match_text() calls that ran no
+ * regex, and calls that ran only the section's anchored lines (the others
+ * could not match).  For tests: a prefilter that stopped working would
+ * still give the right answers. */
+void pat_prefilter_counts(const struct pat_set *ps, unsigned long *skipped,
+    unsigned long *anchored);
 
 #endif

@@ -17,43 +17,8 @@
 #include "met.h"
 #include "proto.h"
 #include "srv.h"
+#include "jw.h"
 #include "xmem.h"
-
-
-
-/* Append s as a JSON string (quoted, with ", \\ and control characters
- * escaped; UTF-8 as is, as jansson writes it) to buf at *o.  The caller has
- * made room: 6 bytes per input byte and 2 more. */
-static void
-proto_jstr(char *buf, size_t *o, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t n = *o;
-
-	buf[n++] = '"';
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\') {
-			buf[n++] = '\\';
-			buf[n++] = (char)ch;
-		} else if (ch < 0x20) {
-			memcpy(buf + n, "\\u00", 4);
-			buf[n + 4] = hex[ch >> 4];
-			buf[n + 5] = hex[ch & 15];
-			n += 6;
-		} else {
-			buf[n++] = (char)ch;
-		}
-	}
-	buf[n++] = '"';
-	*o = n;
-}
-
-/* Scratch for the hot path's JSON text (event loop thread only); grows
- * when a reply does not fit. */
-static char *proto_buf;
-static size_t proto_cap = 16384;
 
 /* The reply to a question as JSON text, malloc'd:
  * {"type":"reply","re":...,"session":...,<the engine's members>}, written
@@ -62,57 +27,28 @@ static char *
 proto_reply_text(const char *re, const char *token,
     const struct eng_reply *r)
 {
-	size_t o, n;
+	struct jw w;
 
-	for (;;) {
-		size_t head = 48 + 6 * (strlen(re) + strlen(token));
-
-		if (proto_buf == NULL || proto_cap < head + 4096) {
-			free(proto_buf);
-			if (proto_cap < head + 4096)
-				proto_cap = head + 4096;
-			proto_buf = xmalloc(proto_cap);
-		}
-		static const char h1[] = "{\"type\":\"reply\",\"re\":";
-		static const char h2[] = ",\"session\":";
-
-		memcpy(proto_buf, h1, sizeof h1 - 1);
-		o = sizeof h1 - 1;
-		proto_jstr(proto_buf, &o, re);
-		memcpy(proto_buf + o, h2, sizeof h2 - 1);
-		o += sizeof h2 - 1;
-		proto_jstr(proto_buf, &o, token);
-		proto_buf[o++] = ',';
-		n = eng_reply_write(r, proto_buf + o, proto_cap - o - 1);
-		if (n > 0)
-			break;
-		proto_cap *= 4;
-		free(proto_buf);
-		proto_buf = NULL;
-	}
-	o += n;
-	proto_buf[o++] = '}';
-	proto_buf[o] = '\0';
-	return xstrdup(proto_buf);
+	jw_grow(&w, 2048);
+	jw_lit(&w, "{\"type\":\"reply\",\"re\":");
+	jw_str(&w, re);
+	jw_lit(&w, ",\"session\":");
+	jw_str(&w, token);
+	jw_lit(&w, ",");
+	eng_reply_write(&w, r);
+	jw_lit(&w, "}");
+	return jw_take(&w);
 }
 
 /* A session's slots as JSON text, malloc'd. */
 static char *
 proto_state_text(const struct eng_state *st)
 {
-	char stack[4096], *buf;
-	size_t cap = 16384, n;
+	struct jw w;
 
-	if (eng_state_write(st, stack, sizeof stack) > 0)
-		return xstrdup(stack);
-	for (;;) {
-		buf = xmalloc(cap);
-		n = eng_state_write(st, buf, cap);
-		if (n > 0)
-			return buf;
-		free(buf);
-		cap *= 4;
-	}
+	jw_grow(&w, 512);
+	eng_state_write(&w, st);
+	return jw_take(&w);
 }
 
 void

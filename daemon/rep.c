@@ -5,10 +5,8 @@
 #include <string.h>
 #include "rep.h"
 
-/* What snprintf(dst, cap, "%s", s) writes, without the format machinery:
- * most of a reply is fixed text and ids copied as they are. */
-static void
-copy(char *dst, size_t cap, const char *s)
+void
+rep_copy(char *dst, size_t cap, const char *s)
 {
 	size_t n = strlen(s);
 
@@ -96,7 +94,7 @@ rep_cite(struct eng_reply *r, const struct kb_text *t)
 			if (strcmp(r->sources[j], t->src[i]) == 0)
 				break;
 		if (j == r->nsources && r->nsources < ENG_SRC_MAX)
-			copy(r->sources[r->nsources++], sizeof r->sources[0],
+			rep_copy(r->sources[r->nsources++], sizeof r->sources[0],
 			    t->src[i]);
 	}
 }
@@ -106,9 +104,9 @@ rep_option(struct eng_reply *r, const char *label, const char *value)
 {
 	if (r->noptions == ENG_OPT_MAX)
 		return;
-	copy(r->options[r->noptions].label, sizeof r->options[0].label,
+	rep_copy(r->options[r->noptions].label, sizeof r->options[0].label,
 	    label);
-	copy(r->options[r->noptions].value, sizeof r->options[0].value,
+	rep_copy(r->options[r->noptions].value, sizeof r->options[0].value,
 	    value);
 	r->noptions++;
 }

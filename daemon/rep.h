@@ -7,6 +7,9 @@
 #include "eng.h"
 #include "kb.h"
 
+/* What snprintf(dst, cap, "%s", s) writes, cap > 0, without the format
+ * machinery: most of a reply is fixed text and ids copied as they are. */
+void rep_copy(char *dst, size_t cap, const char *s);
 void rep_say(struct eng_reply *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Append s with its first letter capitalised. */

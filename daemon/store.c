@@ -38,7 +38,7 @@
 enum {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO,
 	Q_CREATE, Q_LOOKUP, Q_SESSION, Q_UPSERT, Q_SLOTS, Q_SEEN, Q_TURN,
-	Q_UNANS, Q_LOAD, Q_TOUCH, Q_HIST, Q_RESET, Q_FORGET, Q_UNLINK,
+	Q_UNANS, Q_LOAD, Q_HIST, Q_RESET, Q_FORGET, Q_UNLINK,
 	Q_PURGE, Q_PURGE_UNANS, Q_COUNT, Q_N
 };
 
@@ -67,13 +67,14 @@ static const char *const store_sql[Q_N] = {
 	/* the state after a turn, when there is no turn row to hold it */
 	[Q_SLOTS] = "UPDATE sessions SET slots = ?2, slots_at = "
 		    STORE_LAST_TURN " WHERE token = ?1",
+	/* a turn's (at most once a minute) and a resume's */
 	[Q_SEEN] = "UPDATE sessions SET seen = ?2 WHERE token = ?1",
 	/* The state after a turn is in the turn's own row: the turn is
 	 * written anyway, at the end of its table, while the session's row
 	 * sits at a random place (tokens are random) and rewriting it cost
 	 * one more page in the WAL for nearly every question. */
-	[Q_TURN] = "INSERT INTO turns (session, id, ts, user_text, bot_text, "
-		   "reply, slots) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[Q_TURN] = "INSERT INTO turns (session, id, ts, user_text, reply, "
+		   "slots) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[Q_UNANS] = "INSERT INTO unanswered (ts, session, text) "
 		    "VALUES (?1, ?2, ?3)",
 	/* A session's state: its last turn's, unless sessions.slots was
@@ -83,7 +84,6 @@ static const char *const store_sql[Q_N] = {
 		   "WHERE t.session = s.token AND t.rowid > s.slots_at "
 		   "AND t.slots IS NOT NULL ORDER BY t.rowid DESC LIMIT 1) "
 		   "FROM sessions s WHERE s.token = ?1",
-	[Q_TOUCH] = "UPDATE sessions SET seen = ?2 WHERE token = ?1",
 	[Q_HIST] = "SELECT id, ts, user_text, bot_text, reply FROM turns "
 		   "WHERE session = ?1 ORDER BY rowid DESC LIMIT ?2",
 	[Q_RESET] = "UPDATE sessions SET slots = ?2, seen = ?3, slots_at = "
@@ -187,7 +187,6 @@ store_job_free(struct store_job *j)
 	if (j == NULL)
 		return;
 	free(j->user_text);
-	free(j->bot_text);
 	free(j->reply);
 	free(j->slots);
 	json_decref(j->result);
@@ -366,7 +365,7 @@ store_do_load(struct store *s, struct store_job *j)
 	}
 	if (!j->found)
 		return 0;
-	st = s->q[Q_TOUCH];
+	st = s->q[Q_SEEN];
 	bind_text(st, 1, j->token);
 	sqlite3_bind_int64(st, 2, j->ts);
 	if (store_step_done(st)) {
@@ -488,9 +487,8 @@ store_do_turn(struct store *s, struct store_job *j)
 		bind_text(st, 2, j->id);
 		sqlite3_bind_int64(st, 3, j->ts);
 		bind_text(st, 4, j->user_text);
-		bind_text(st, 5, j->bot_text);
-		bind_text(st, 6, j->reply ? j->reply : "{}");
-		bind_text(st, 7, slots);
+		bind_text(st, 5, j->reply ? j->reply : "{}");
+		bind_text(st, 6, slots);
 		if (store_step_done(st))
 			return store_fail(s, j, "turn");
 	}

@@ -29,10 +29,11 @@ struct store_job {
 	uint64_t conn;                      /* who asked; 0 for nobody */
 	char token[STORE_TOKEN_LEN + 1];
 	char id[STORE_ID_MAX];
-	char *user_text, *bot_text;         /* TURN, malloc'd; bot_text is
-					       not stored when a reply is
-					       (the reply holds the text) */
-	char *reply;                        /* TURN: the whole reply message */
+	char *user_text;                    /* TURN, malloc'd */
+	char *reply;                        /* TURN: the whole reply message,
+					       which holds the bot's text
+					       (turns.bot_text is for rows
+					       written before issue 6) */
 	char *slots;                        /* CREATE, TURN, RESET: eng_state
 					       JSON */
 	int fallback;                       /* TURN: record as unanswered */

@@ -129,8 +129,7 @@ ws_addr_get(const char *ip, int create)
 			return a;
 	if (!create)
 		return NULL;
-	a = xmalloc(sizeof *a);
-	memset(a, 0, sizeof *a);
+	a = xcalloc(1, sizeof *a);
 	snprintf(a->ip, sizeof a->ip, "%s", ip);
 	a->next = *b;
 	*b = a;
@@ -349,9 +348,6 @@ ws_begin_shutdown(void)
  * under poll(), where the loop in ws_run() checks for itself. */
 static struct ev_loop *ws_ev;
 
-/* Everything the loop does outside a connection's own events: completed
- * store jobs, a finished reload, signals.  Runs after lws_cancel_service()
- * and from the one-second tick. */
 /* Shutting down and every connection closed, or the grace period over. */
 static int
 ws_done(void)
@@ -359,6 +355,9 @@ ws_done(void)
 	return srv.stopping && (srv.conns == 0 || srv_now() >= srv.deadline);
 }
 
+/* Everything the loop does outside a connection's own events: completed
+ * store jobs, a finished reload, signals.  Runs after lws_cancel_service()
+ * and from the one-second tick. */
 static void
 ws_housekeeping(void)
 {

@@ -1,6 +1,8 @@
 #!/bin/sh
 # slate check must fail with file:line on a broken copy of the shipped data:
-# a bad regex, then a knowledge entry citing an unknown source.
+# a bad regex, a knowledge entry citing an unknown source, pattern
+# sections that stand for nothing (an unknown role, a capacity among the
+# industries), and a role without patterns.
 set -eu
 slate=$1; src=$2
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -22,3 +24,27 @@ if out=$("$slate" check --knowledge "$tmp/knowledge" --patterns "$tmp/patterns" 
 fi
 echo "$out" | grep -q "co-producer.json:[0-9]*: .*S404" || { echo "FAIL: $out"; exit 1; }
 echo "unknown source: $out"
+
+# refused: $1 appended to patterns file $2 must fail with message $3
+refused() {
+	cp "$src/patterns/$2" "$tmp/patterns/$2"
+	printf '\n%b' "$1" >> "$tmp/patterns/$2"
+	if out=$("$slate" check --knowledge "$tmp/knowledge" --patterns "$tmp/patterns" 2>&1); then
+		echo "FAIL: $2 with $1 passed: $out"; exit 1
+	fi
+	echo "$out" | grep -qF "$3" || { echo "FAIL: $out"; exit 1; }
+	echo "$2: $out"
+	cp "$src/patterns/$2" "$tmp/patterns/$2"
+}
+cp "$src/knowledge/roles/co-producer.json" "$tmp/knowledge/roles/"
+refused '[gaffer]\n\\bgaffer\\b\n' roles.txt "roles.txt: unknown section [gaffer]"
+refused '[funding]\n\\bmoney\\b\n' industries.txt "industries.txt: unknown section [funding]"
+refused '[film]\n\\bmovie\\b\n' capacities.txt "capacities.txt: unknown section [film]"
+# every role needs its section
+awk '/^\[line-producer\]/ { skip = 1; next } /^\[/ { skip = 0 } !skip' \
+	"$src/patterns/roles.txt" > "$tmp/patterns/roles.txt"
+if out=$("$slate" check --knowledge "$tmp/knowledge" --patterns "$tmp/patterns" 2>&1); then
+	echo "FAIL: a role without patterns passed: $out"; exit 1
+fi
+echo "$out" | grep -qF "no [line-producer] section" || { echo "FAIL: $out"; exit 1; }
+echo "role without patterns: $out"

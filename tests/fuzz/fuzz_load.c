@@ -1,14 +1,17 @@
 /* fuzz_load.c - the knowledge and pattern loaders.  The first byte picks
  * the target: even, the rest is a role file loaded next to the shipped
  * sources.json; odd, the rest is a pattern file, and if it loads, its
- * sections are matched against the input itself.  Either way the loader
- * must accept or reject the file without crashing or leaking. */
+ * sections are matched against the input itself, and against the input
+ * normalised as a question is, where the prefilter (pat_match_text) must
+ * give pat_match()'s answer.  Either way the loader must accept or reject
+ * the file without crashing or leaking. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "kb.h"
+#include "norm.h"
 #include "pat.h"
 
 static char dir[64];
@@ -29,6 +32,7 @@ put(const char *path, const unsigned char *data, size_t size)
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
+	static char q[4096];    /* a question, normalised */
 	char path[128], err[1024], src[256];
 	size_t s, e;
 	int i;
@@ -71,9 +75,22 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		snprintf(path, sizeof path, "%s/p.txt", dir);
 		put(path, data + 1, size - 1);
 		if ((ps = pat_load(path, err, sizeof err)) != NULL) {
-			for (i = 0; i < pat_count(ps); i++)
+			struct pat_text pt;
+			size_t n = norm_text((const char *)data, size, q,
+			    sizeof q), s2, e2;
+
+			pat_text_init(&pt, q, n);
+			for (i = 0; i < pat_count(ps); i++) {
+				int r1, r2;
+
 				pat_match(ps, i, (const char *)data, size, 0,
 				    &s, &e);
+				r1 = pat_match(ps, i, q, n, 0, &s, &e);
+				r2 = pat_match_text(ps, i, &pt, n, 0, &s2,
+				    &e2);
+				if (r1 != r2 || (r1 && (s != s2 || e != e2)))
+					abort();
+			}
 			pat_free(ps);
 		}
 	}

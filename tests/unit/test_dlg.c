@@ -149,6 +149,10 @@ main(void)
 	ask(e, &st, "do co-prodcers invest their own money");
 	CHECK_STR(r.intent, "funding");
 	CHECK(strncmp(r.text, "(I read", 7) == 0);
+	eng_state_init(&st);
+	ask(e, &st, "I'm an executive prodcer, what's my next step?");
+	CHECK_STR(r.intent, "career");
+	CHECK(strstr(r.text, ".) An executive producer") != NULL);
 
 	/* hierarchy carries a ladder with the role highlighted */
 	ask(e, &st, "who does a co-producer answer to");

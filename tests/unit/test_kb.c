@@ -3,6 +3,7 @@
  * broken copies (JSON syntax, missing field, unknown source, unknown role
  * link, id not matching the file) fail with file:line; FTS5 search; the
  * version hash changes with the content. */
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "kb.h"
@@ -70,11 +71,21 @@ main(void)
 		CHECK(kb_find_role(kb, "gaffer") == -1);
 		CHECK(kb_search(kb, "who books session musicians and studio "
 		    "time", hits, 4) > 0);
-		/* FTS5 query syntax and SQL in a question are only words: the
-		 * index answers the same afterwards */
-		kb_search(kb, "\" OR NEAR( * ) '; DROP TABLE fts; --", hits, 4);
-		CHECK(kb_search(kb, "who books session musicians and studio "
-		    "time", hits, 4) > 0);
+		/* FTS5 query syntax and SQL quoting in a question are not
+		 * read as such: the same words with them find the same hits */
+		{
+			struct kb_hit plain[4];
+			int np = kb_search(kb, "who books session musicians "
+			    "and studio time", plain, 4);
+
+			CHECK(np > 0);
+			CHECK(kb_search(kb, "\"who\" books session* (musicians)"
+			    " AND 'studio'; time --", hits, 4) == np);
+			for (i = 0; i < np; i++)
+				CHECK(hits[i].role == plain[i].role &&
+				    hits[i].topic == plain[i].topic &&
+				    strcmp(hits[i].field, plain[i].field) == 0);
+		}
 		CHECK(kb_search(kb, "", hits, 4) == 0);
 		/* the scores computed at load are FTS5's bm25, term by term */
 		err[0] = '\0';

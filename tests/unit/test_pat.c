@@ -7,8 +7,10 @@
  * (pat_match_text) giving pat_match()'s answer for every section, subject
  * length and start, on constructs the literal analysis reads and ones it
  * must give up on, with anchored lines run alone when only they can match,
- * sets alone and linked, on random token soup, and on every question of the
- * conversation tests against the shipped patterns; and the literal reader
+ * sets alone and linked, on random token soup, a control byte in a class,
+ * every question of the conversation tests against the shipped patterns,
+ * and a question with more 3-grams than are listed, with the prefilter
+ * actually leaving sections and lines out; and the literal reader
  * (lit_read) itself: sequences, alternatives, classes, lookbehind, \b as
  * LIT_MARK, lit_mark()'s boundaries, and "cannot tell" for inline options,
  * patterns that need nothing, and counts past its limit. */
@@ -110,7 +112,8 @@ check_shipped(void)
 	char err[512], path[256], t[1024];
 	glob_t g;
 	size_t i, k, n;
-	int f;
+	unsigned long r = 777;
+	int f, asked = 0;
 
 	for (f = 0; f < 7; f++) {
 		snprintf(path, sizeof path, "patterns/%s.txt", files[f]);
@@ -138,7 +141,9 @@ check_shipped(void)
 				n = norm_text(say, strlen(say), t, sizeof t);
 				for (f = 0; f < 7; f++)
 					CHECK(same_answers(ps[f], t, n) == 0);
+				asked++;
 			}
+			CHECK(c != NULL);
 			json_decref(c);
 		}
 		free(line);
@@ -146,6 +151,27 @@ check_shipped(void)
 			fclose(fp);
 	}
 	globfree(&g);
+	CHECK(asked > 500);
+	{
+		/* most sections are never run on a real question */
+		unsigned long sk, an, skipped = 0;
+
+		for (f = 0; f < 7; f++) {
+			pat_prefilter_counts(ps[f], &sk, &an);
+			skipped += sk;
+		}
+		CHECK(skipped > (unsigned long)asked * 7);
+	}
+	/* More distinct 3-grams than pat_text lists (PAT_TEXT_TRIS): every
+	 * indexed root is then tried instead of the listed ones. */
+	for (n = 0; n < 700; n++) {
+		r = r * 6364136223846793005ul + 1442695040888963407ul;
+		t[n] = (char)('a' + (r >> 33) % 26);
+	}
+	n += (size_t)snprintf(t + n, sizeof t - n,
+	    " what does a line producer do");
+	for (f = 0; f < 7; f++)
+		CHECK(same_answers(ps[f], t, n) == 0);
 	for (f = 0; f < 7; f++)
 		pat_free(ps[f]);
 }
@@ -177,8 +203,8 @@ check_constructs(const char *dir)
 	    "[h]\na\\Kb\\.c\n\\b_\\b\n"
 	    "[i]\n(?i)weird\n'\\b\n"
 	    "[j]\n\\bhi\\b|\\b's\\b|boss?\n"
-	    "[k]\n^\\W*(hi|\\?|cat)\\W*$\nzz\\b\n^a\\b\n\\Gb\n"), err,
-	    sizeof err);
+	    "[k]\n^\\W*(hi|\\?|cat)\\W*$\nzz\\b\n^a\\b\n\\Gb\n"
+	    "[l]\na[\x01\x02]b\n"), err, sizeof err);
 	CHECK(ps != NULL);
 	if (ps == NULL)
 		return;
@@ -197,7 +223,28 @@ check_constructs(const char *dir)
 		t[n] = '\0';
 		bad += same_answers(ps, t, n);
 	}
+	/* a control byte in a class is not a literal (it reads as the
+	 * word-boundary mark): no subject may lose its match */
+	bad += same_answers(ps, "xa\001b", 4);
 	CHECK(bad == 0);
+	/* and the prefilter does save work: [a] needs "co...prod" or "ep",
+	 * which "hey" lacks; of [k] only the first line (anchored) can
+	 * match "hi" */
+	{
+		struct pat_text pt;
+		unsigned long sk0, an0, sk1, an1;
+		size_t ms, me;
+
+		pat_prefilter_counts(ps, &sk0, &an0);
+		pat_text_init(&pt, "hey", 3);
+		CHECK(!pat_match_text(ps, pat_find(ps, "a"), &pt, 3, 0, &ms,
+		    &me));
+		pat_text_init(&pt, "hi", 2);
+		CHECK(pat_match_text(ps, pat_find(ps, "k"), &pt, 2, 0, &ms,
+		    &me));
+		pat_prefilter_counts(ps, &sk1, &an1);
+		CHECK(sk1 == sk0 + 1 && an1 == an0 + 1);
+	}
 	pat_free(ps);
 }
 
