@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every test: unit, knowledge checks, conversations, protocol and browser
 # tests, all under AddressSanitizer and UndefinedBehaviorSanitizer with
-# warnings as errors; the fuzz targets briefly; the protocol tests again
-# under valgrind memcheck.  Run from anywhere inside the checkout.
+# warnings as errors; the fuzz targets briefly; the engine and the CLI
+# without libwebsockets; the protocol tests again under valgrind memcheck.  Run from anywhere inside the checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tests/deps.sh
@@ -31,6 +31,10 @@ if command -v clang >/dev/null; then
 else
 	echo "clang not found: fuzz targets skipped" >&2
 fi
+
+# The engine and the CLI without libwebsockets: built and tested with the
+# library hidden from pkg-config and the compiler (tests/nolws.sh).
+bash tests/nolws.sh "${SLATE_NOLWS_BUILD:-build-nolws}"
 
 # valgrind memcheck over the protocol tests, in a build of its own without
 # sanitizers: no errors and no leaks in any slated (tests/valgrind.sh).

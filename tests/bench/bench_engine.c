@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "eng.h"
+#include "engine/eng.h"
 
 static const char *convs[][6] = {
 	{ "what does a co-producer do??", "music", "and an associate producer?",

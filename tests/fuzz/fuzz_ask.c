@@ -3,7 +3,7 @@
  * inputs; every reply is also turned into JSON, as the daemon does. */
 #include <stdlib.h>
 #include <string.h>
-#include "eng.h"
+#include "engine/eng.h"
 
 
 static struct eng *e;

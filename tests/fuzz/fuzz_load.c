@@ -10,9 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "kb.h"
-#include "norm.h"
-#include "pat.h"
+#include "engine/kb.h"
+#include "engine/norm.h"
+#include "engine/pat.h"
 
 static char dir[64];
 

@@ -22,12 +22,12 @@
 #include <string.h>
 #include <time.h>
 #include <jansson.h>
-#include "cfg.h"
-#include "eng.h"
-#include "log.h"
-#include "proto.h"
-#include "srv.h"
-#include "store.h"
+#include "server/cfg.h"
+#include "engine/eng.h"
+#include "server/log.h"
+#include "server/proto.h"
+#include "server/srv.h"
+#include "server/store.h"
 
 #define FZ_DB "file:fuzz_proto?mode=memory&cache=shared"
 

@@ -6,7 +6,7 @@
  * huge, NUL bytes, invalid UTF-8) always yields a fallback, never a crash;
  * every reply reports its intent and carries suggestions. */
 #include <string.h>
-#include "eng.h"
+#include "engine/eng.h"
 
 #include "t.h"
 

@@ -7,7 +7,7 @@
  * small, ends with the same text as a fixed one. */
 #include <stdlib.h>
 #include <string.h>
-#include "eng.h"
+#include "engine/eng.h"
 #include "t.h"
 
 static size_t

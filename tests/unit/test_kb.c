@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "kb.h"
+#include "engine/kb.h"
 #include "t.h"
 
 static const char *sources =

@@ -4,8 +4,8 @@
  * corrections (domain only, keep words untouched, short-word rule). */
 #include <stdlib.h>
 #include <unistd.h>
-#include "lex.h"
-#include "norm.h"
+#include "engine/lex.h"
+#include "engine/norm.h"
 #include "t.h"
 
 static const char *

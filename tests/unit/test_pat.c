@@ -17,9 +17,9 @@
 #include <jansson.h>
 #include <glob.h>
 #include <unistd.h>
-#include "lit.h"
-#include "norm.h"
-#include "pat.h"
+#include "engine/lit.h"
+#include "engine/norm.h"
+#include "engine/pat.h"
 #include "t.h"
 
 /* Does st hold s? */

@@ -15,9 +15,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "../../daemon/ckpt.h"
-#include "../../daemon/store.h"
-#include "../../daemon/xmem.h"
+#include "server/ckpt.h"
+#include "server/store.h"
+#include "common/xmem.h"
 #include "t.h"
 
 static char dir[] = "/tmp/test_store.XXXXXX";

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kb.h"
-#include "xmem.h"
+#include "common/xmem.h"
 
 #define KB_MAX_SOURCES 64
 

@@ -11,7 +11,7 @@
 #include <time.h>
 #include "ckpt.h"
 #include "store.h"
-#include "xmem.h"
+#include "common/xmem.h"
 
 /* In --no-transcripts mode nothing said is stored, but a client resending
  * a message after a reconnect must still get the same reply and not a

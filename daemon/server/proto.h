@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "eng.h"
+#include "engine/eng.h"
 #include "store.h"
 
 struct proto_conn;

@@ -10,7 +10,7 @@
 #include <strings.h>
 #include <time.h>
 #include "unans.h"
-#include "xmem.h"
+#include "common/xmem.h"
 
 #define UNANS_ROWS 20000      /* newest rows looked at */
 #define UNANS_WORDS 24        /* content words kept per question */

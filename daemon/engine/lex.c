@@ -4,7 +4,7 @@
 #include <string.h>
 #include "lex.h"
 #include "norm.h"
-#include "xmem.h"
+#include "common/xmem.h"
 
 #define LEX_MAX 1024
 #define LEX_WORD 32

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include "cfg.h"
-#include "eng.h"
+#include "engine/eng.h"
 #include "log.h"
 #include "reload.h"
 #include "srv.h"

@@ -5,7 +5,7 @@
 #include <string.h>
 #include "dlg.h"
 #include "eng.h"
-#include "xmem.h"
+#include "common/xmem.h"
 
 struct eng {
 	struct dlg_src d;

@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include <jansson.h>
 #include "cfg.h"
-#include "eng.h"
+#include "engine/eng.h"
 #include "http.h"
 #include "log.h"
 #include "met.h"

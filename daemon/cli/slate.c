@@ -4,8 +4,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "eng.h"
-#include "eval.h"
+#include "engine/eng.h"
+#include "engine/eval.h"
 #include "unans.h"
 
 static const char usage[] =

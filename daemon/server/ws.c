@@ -21,7 +21,7 @@
 #include <ev.h>
 #include <jansson.h>
 #include "cfg.h"
-#include "eng.h"
+#include "engine/eng.h"
 #include "http.h"
 #include "log.h"
 #include "met.h"
@@ -30,7 +30,7 @@
 #include "srv.h"
 #include "store.h"
 #include "ws.h"
-#include "xmem.h"
+#include "common/xmem.h"
 
 #define WS_CHUNK 16384              /* bytes per lws_write of a message */
 #define WS_PURGE_SECS 3600

@@ -17,8 +17,8 @@
 #include "met.h"
 #include "proto.h"
 #include "srv.h"
-#include "jw.h"
-#include "xmem.h"
+#include "common/jw.h"
+#include "common/xmem.h"
 
 /* The reply to a question as JSON text, malloc'd:
  * {"type":"reply","re":...,"session":...,<the engine's members>}, written

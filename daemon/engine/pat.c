@@ -8,7 +8,7 @@
 #include <string.h>
 #include "lit.h"
 #include "pat.h"
-#include "xmem.h"
+#include "common/xmem.h"
 
 /* Bounds for one match attempt.  Real questions need a few hundred steps;
  * these stop a pathological pattern/input pair long before it could hold

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <jansson.h>
-#include "jw.h"
+#include "common/jw.h"
 
 #define ENG_ID_MAX 40     /* longest role/industry/intent id, with NUL */
 #define ENG_TEXT_MAX 3072 /* longest reply text, with NUL */

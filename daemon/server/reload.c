@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "eng.h"
-#include "eval.h"
+#include "engine/eng.h"
+#include "engine/eval.h"
 #include "reload.h"
-#include "xmem.h"
+#include "common/xmem.h"
 
 struct reload {
 	char *kdir, *pdir, *cdir;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include "eval.h"
-#include "xmem.h"
+#include "common/xmem.h"
 
 #define EVAL_WHY 512
 

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include "ckpt.h"
-#include "xmem.h"
+#include "common/xmem.h"
 
 struct ckpt {
 	sqlite3 *db;                    /* the writer's connection */

@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include "cfg.h"
 #include "log.h"
-#include "xmem.h"
+#include "common/xmem.h"
 
 #ifndef SLATE_DATADIR
 #define SLATE_DATADIR "/usr/local/share/slate"

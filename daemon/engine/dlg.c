@@ -15,7 +15,7 @@
 #include "dlg.h"
 #include "rep.h"
 #include "norm.h"
-#include "xmem.h"
+#include "common/xmem.h"
 
 enum {
 	I_DEFINITION, I_DUTIES, I_COMPARE, I_HIERARCHY, I_VARIATION, I_CREDIT,

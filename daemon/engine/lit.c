@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "lit.h"
-#include "xmem.h"
+#include "common/xmem.h"
 
 struct lit_info {
 	struct lit_set x;
