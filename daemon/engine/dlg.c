@@ -17,18 +17,6 @@
 #include "norm.h"
 #include "common/xmem.h"
 
-enum {
-	I_DEFINITION, I_DUTIES, I_COMPARE, I_HIERARCHY, I_VARIATION, I_CREDIT,
-	I_CAREER, I_PAY, I_FUNDING, I_GREETING, I_THANKS, I_GOODBYE, I_HELP,
-	I_RESET, I_N
-};
-
-static const char *intent_names[I_N] = {
-	"definition", "duties", "compare", "hierarchy", "variation", "credit",
-	"career", "pay", "funding", "greeting", "thanks", "goodbye", "help",
-	"reset"
-};
-
 static const char *industry_title[] = { "Film", "TV", "Music", "Theater" };
 
 #define MAX_MENTIONS 8
@@ -61,29 +49,12 @@ struct parse {
 	struct pat_text pt;      /* t summarised for the pattern sets */
 };
 
-const char *
-dlg_intent_name(int i)
-{
-	return i >= 0 && i < I_N ? intent_names[i] : NULL;
-}
-
-int
-dlg_intent_find(const char *name)
-{
-	int i;
-
-	for (i = 0; i < I_N; i++)
-		if (strcmp(intent_names[i], name) == 0)
-			return i;
-	return -1;
-}
-
 /* ---- parsing ------------------------------------------------------------ */
 
 static int
 is_smalltalk(int intent)
 {
-	return intent >= I_GREETING;
+	return intent >= ENG_I_GREETING;
 }
 
 static int
@@ -358,7 +329,7 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	 * "...do I need to be a UPM first or can I jump straight to line
 	 * producer?" */
 	sec = d->sec_target;
-	for (first = 0; p->intent == I_CAREER && p->nm > 1 && sec >= 0 &&
+	for (first = 0; p->intent == ENG_I_CAREER && p->nm > 1 && sec >= 0 &&
 	    pat_match_text(d->context, sec, &p->pt, p->len, first, &s, &e);
 	    first = e > s ? e : s + 1)
 		for (i = 1; i < p->nm; i++)
@@ -377,19 +348,19 @@ parse(const struct dlg_src *d, const char *text, size_t len, struct parse *p)
 	/* "how is it different in TV?" names one role at most but an
 	 * industry or capacity: that is a variation, not a comparison, and
 	 * "X vs Y" naming two roles is a comparison whatever else matched. */
-	if (p->intent == I_COMPARE && p->nm < 2 && (p->industries ||
+	if (p->intent == ENG_I_COMPARE && p->nm < 2 && (p->industries ||
 	    p->capacity >= 0 || p->international))
-		p->intent = I_VARIATION;
-	else if (p->intent == I_VARIATION && p->nm >= 2 && !p->industries &&
+		p->intent = ENG_I_VARIATION;
+	else if (p->intent == ENG_I_VARIATION && p->nm >= 2 && !p->industries &&
 	    p->capacity < 0 && !p->international)
-		p->intent = I_COMPARE;
+		p->intent = ENG_I_COMPARE;
 	/* "the money side", "it's for an album": no role, not phrased as a
 	 * question, only an industry or capacity.  Money words make it look
 	 * like a funding question, but it answers the one we asked. */
 	p->slot_only = p->nm == 0 && p->self_role < 0 &&
 	    (p->industry >= 0 || p->capacity >= 0 || p->international) &&
-	    (p->intent < 0 || p->intent == I_FUNDING ||
-	    p->intent == I_VARIATION) && (context(d, p, d->sec_carry) ||
+	    (p->intent < 0 || p->intent == ENG_I_FUNDING ||
+	    p->intent == ENG_I_VARIATION) && (context(d, p, d->sec_carry) ||
 	    !context(d, p, d->sec_question));
 }
 
@@ -434,7 +405,7 @@ answer_topic(const struct dlg_src *d, int ti, struct eng_state *st,
 	const struct kb_topic *t = kb_topic(d->kb, ti);
 
 	out->kind = ENG_ANSWER;
-	out->intent = intent_names[dlg_intent_find(t->intent)];
+	out->intent = eng_intent_name(eng_intent_find(t->intent));
 	set_str(st->last_intent, t->intent);
 	st->pending[0] = '\0';
 	ans_topic(d->kb, ti, out);
@@ -450,8 +421,8 @@ follow_up(const struct kb_role *r, int intent, struct eng_state *st,
 {
 	int v, n;
 
-	if (intent != I_DEFINITION && intent != I_DUTIES &&
-	    intent != I_VARIATION)
+	if (intent != ENG_I_DEFINITION && intent != ENG_I_DUTIES &&
+	    intent != ENG_I_VARIATION)
 		return;
 	n = industry_variations(r);
 	if (!(st->asked & ENG_ASKED_INDUSTRY) && ans_industry(st) < 0 &&
@@ -492,15 +463,15 @@ suggestions_for(const struct dlg_src *d, int ri, int intent,
 	}
 	o = r->nreports_to ? kb_role(d->kb, r->reports_to[0]) :
 	    r->noversees ? kb_role(d->kb, r->oversees[0]) : NULL;
-	if (intent != I_DUTIES)
+	if (intent != ENG_I_DUTIES)
 		rep_suggest(out, "What does %s %s do?", r->article, r->name);
-	if (intent != I_HIERARCHY)
+	if (intent != ENG_I_HIERARCHY)
 		rep_suggest(out, "Who does %s %s answer to?", r->article, r->name);
-	if (intent != I_COMPARE && o)
+	if (intent != ENG_I_COMPARE && o)
 		rep_suggest(out, "%s vs %s?", r->title, o->name);
-	if (intent != I_CREDIT)
+	if (intent != ENG_I_CREDIT)
 		rep_suggest(out, "How is the %s credit earned?", r->name);
-	if (intent != I_CAREER)
+	if (intent != ENG_I_CAREER)
 		rep_suggest(out, "How do I become %s %s?", r->article, r->name);
 }
 
@@ -569,22 +540,22 @@ smalltalk(const struct dlg_src *d, int intent, struct eng_state *st,
     struct eng_reply *out)
 {
 	out->kind = ENG_SMALLTALK;
-	out->intent = intent_names[intent];
+	out->intent = eng_intent_name(intent);
 	switch (intent) {
-	case I_GREETING:
+	case ENG_I_GREETING:
 		rep_say(out, "Hi! I can explain producer roles: what a "
 		    "co-producer, associate producer, executive producer or "
 		    "line producer does, how they differ, and how to get "
 		    "there. What would you like to know?");
 		break;
-	case I_THANKS:
+	case ENG_I_THANKS:
 		rep_say(out, "You're welcome! Anything else about producer "
 		    "roles?");
 		break;
-	case I_GOODBYE:
+	case ENG_I_GOODBYE:
 		rep_say(out, "Good luck with your project. Come back any time.");
 		break;
-	case I_HELP:
+	case ENG_I_HELP:
 		rep_say(out, "Ask me about a producer role: what it is, what the "
 		    "job involves, who it answers to, how two roles differ, "
 		    "how the credit is earned, what it pays, or how to build "
@@ -592,7 +563,7 @@ smalltalk(const struct dlg_src *d, int intent, struct eng_state *st,
 		    "music or theater, and to a funding or a creative "
 		    "capacity.");
 		break;
-	case I_RESET:
+	case ENG_I_RESET:
 		eng_state_init(st);
 		rep_say(out, "Done: I have forgotten the roles and context of this "
 		    "conversation. What would you like to ask?");
@@ -611,7 +582,7 @@ clarify_role(const struct dlg_src *d, int intent, struct eng_state *st,
 	if (for_from)
 		rep_say(out, "Where are you now? Tell me your current role and I "
 		    "will lay out the steps from there.");
-	else if (intent == I_COMPARE)
+	else if (intent == ENG_I_COMPARE)
 		rep_say(out, "Which role should I compare it with?");
 	else
 		rep_say(out, "Which role do you mean?");
@@ -623,13 +594,13 @@ clarify_role(const struct dlg_src *d, int intent, struct eng_state *st,
 
 			if (industry_variations(r) != pass ||
 			    (for_from && r->nnext == 0) ||
-			    (intent == I_COMPARE && strcmp(r->id, st->role) == 0))
+			    (intent == ENG_I_COMPARE && strcmp(r->id, st->role) == 0))
 				continue;
 			rep_option(out, r->title, r->id);
 		}
 	set_str(st->pending, for_from ? "from_role" : "role");
 	st->pending_age = 0;
-	set_str(st->last_intent, intent_names[intent]);
+	set_str(st->last_intent, eng_intent_name(intent));
 }
 
 /* ---- the turn ----------------------------------------------------------- */
@@ -643,53 +614,53 @@ answer(const struct dlg_src *d, int intent, const struct parse *p,
 	const struct kb_role *r = kb_role(d->kb, ri);
 
 	st->pending[0] = '\0';     /* a new answer supersedes an old question */
-	if (intent == I_FUNDING && r == NULL) {
+	if (intent == ENG_I_FUNDING && r == NULL) {
 		out->kind = ENG_ANSWER;
-		out->intent = intent_names[intent];
-		set_str(st->last_intent, intent_names[intent]);
+		out->intent = eng_intent_name(intent);
+		set_str(st->last_intent, eng_intent_name(intent));
 		ans_funding(d->kb, NULL, out);
 		suggestions_for(d, NO_ROLE, intent, out);
 		return;
 	}
 	if (r == NULL) {
 		clarify_role(d, intent, st, out, 0);
-		out->intent = intent_names[intent];
+		out->intent = eng_intent_name(intent);
 		return;
 	}
-	if (intent == I_COMPARE && (oi < 0 || oi == ri)) {
+	if (intent == ENG_I_COMPARE && (oi < 0 || oi == ri)) {
 		st->other_role[0] = '\0';
 		clarify_role(d, intent, st, out, 0);
-		out->intent = intent_names[intent];
+		out->intent = eng_intent_name(intent);
 		return;
 	}
 	out->kind = ENG_ANSWER;
-	out->intent = intent_names[intent];
-	set_str(st->last_intent, intent_names[intent]);
+	out->intent = eng_intent_name(intent);
+	set_str(st->last_intent, eng_intent_name(intent));
 	/* A follow-up answer or "what about in TV?" already has the general
 	 * answer on screen: repeat only what the new industry or capacity
 	 * changes, when the knowledge base has something for it. */
-	if ((intent == I_DEFINITION || intent == I_DUTIES) && p->tailor_only) {
+	if ((intent == ENG_I_DEFINITION || intent == ENG_I_DUTIES) && p->tailor_only) {
 		if (ans_tailored(r, st, p->international, out))
 			goto composed;
 	}
 	switch (intent) {
-	case I_DEFINITION: ans_definition(r, st, p->international, out);
+	case ENG_I_DEFINITION: ans_definition(r, st, p->international, out);
 		break;
-	case I_DUTIES: ans_duties(r, st, p->international, out); break;
-	case I_COMPARE: ans_compare(d->kb, ri, oi, out); break;
-	case I_HIERARCHY:
+	case ENG_I_DUTIES: ans_duties(r, st, p->international, out); break;
+	case ENG_I_COMPARE: ans_compare(d->kb, ri, oi, out); break;
+	case ENG_I_HIERARCHY:
 		ans_hierarchy(d->kb, ri, out);
 		if (oi >= 0 && oi != ri)
 			ans_rank(d->kb, ri, oi, out);
 		break;
-	case I_VARIATION: ans_variation(r, st, p->industries, p->international, out); break;
-	case I_CREDIT: ans_credit(r, st, out); break;
-	case I_CAREER: ans_career(d->kb, ri, from, out); break;
-	case I_PAY: ans_pay(r, out); break;
-	case I_FUNDING: ans_funding(d->kb, r, out); break;
+	case ENG_I_VARIATION: ans_variation(r, st, p->industries, p->international, out); break;
+	case ENG_I_CREDIT: ans_credit(r, st, out); break;
+	case ENG_I_CAREER: ans_career(d->kb, ri, from, out); break;
+	case ENG_I_PAY: ans_pay(r, out); break;
+	case ENG_I_FUNDING: ans_funding(d->kb, r, out); break;
 	}
 composed:
-	if (intent == I_CAREER && from < 0 &&
+	if (intent == ENG_I_CAREER && from < 0 &&
 	    !(st->asked & ENG_ASKED_ROLE)) {
 		rep_say(out, "\n\nIf you tell me where you are now, I can lay out "
 		    "the steps from there.");
@@ -717,7 +688,7 @@ fill_pending(const struct dlg_src *d, const struct parse *p,
 	 * on stage" as a variation one; with no role named they are answers
 	 * to the question we asked. */
 	if (p->intent >= 0 && !is_smalltalk(p->intent) && !p->slot_only &&
-	    strcmp(intent_names[p->intent], st->last_intent) != 0)
+	    strcmp(eng_intent_name(p->intent), st->last_intent) != 0)
 		return 0;
 	if (p->slot_only && (p->industry >= 0 || p->capacity >= 0)) {
 		/* Answering another dimension than the one asked still
@@ -760,11 +731,11 @@ apply_entities(const struct dlg_src *d, const struct parse *p, int intent,
 		set_str(st->industry, kb_var_name(p->industry));
 	if (p->capacity >= 0)
 		set_str(st->capacity, kb_var_name(p->capacity));
-	else if (intent == I_FUNDING)
+	else if (intent == ENG_I_FUNDING)
 		set_str(st->capacity, "funding");
 	if (p->self_role >= 0)
 		set_role(d, st->from_role, p->self_role);
-	if (intent == I_COMPARE) {
+	if (intent == ENG_I_COMPARE) {
 		if (p->nm >= 2) {
 			set_role(d, st->role, p->m[0].role);
 			set_role(d, st->other_role, p->m[1].role);
@@ -778,7 +749,7 @@ apply_entities(const struct dlg_src *d, const struct parse *p, int intent,
 		}
 		return;
 	}
-	if (intent == I_HIERARCHY && p->nm == 1 && st->role[0] &&
+	if (intent == ENG_I_HIERARCHY && p->nm == 1 && st->role[0] &&
 	    role_of(d, st->role) != p->m[0].role && context(d, p, d->sec_refer)) {
 		/* "where does that sit compared to a co-EP?" */
 		set_role(d, st->other_role, p->m[0].role);
@@ -804,7 +775,7 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 				  * another engine's turns meanwhile */
 	/* the last turn's intent: only the answers that end this turn
 	 * change st->last_intent */
-	int last = dlg_intent_find(st->last_intent);
+	int last = eng_intent_find(st->last_intent);
 	int intent, i, has_entity;
 
 	memset(out, 0, offsetof(struct eng_reply, text));
@@ -827,17 +798,17 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 	/* parse() read "how does that compare to the co-producers on the
 	 * same show?" as a variation (one role, an industry); pointing back
 	 * at a different role the session is about makes it a comparison. */
-	if (intent == I_VARIATION && p.nm == 1 && st->role[0] &&
+	if (intent == ENG_I_VARIATION && p.nm == 1 && st->role[0] &&
 	    role_of(d, st->role) != p.m[0].role &&
 	    section_match(d->intents, d->sec_compare, &p) &&
 	    context(d, &p, d->sec_refer))
-		intent = p.intent = I_COMPARE;
+		intent = p.intent = ENG_I_COMPARE;
 	if (p.slot_only && last >= 0 && !is_smalltalk(last))
 		intent = -1;
 	has_entity = p.nm > 0 || p.self_role >= 0 || p.industry >= 0 ||
 	    p.capacity >= 0 || p.international;
 
-	if (intent == I_RESET) {
+	if (intent == ENG_I_RESET) {
 		smalltalk(d, intent, st, out);
 		goto done;
 	}
@@ -866,7 +837,7 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 	    !st->pending[0]) {
 		set_role(d, st->from_role, p.self_role);
 		set_role(d, st->role, p.self_role);
-		answer(d, I_CAREER, &p, st, out);
+		answer(d, ENG_I_CAREER, &p, st, out);
 		goto done;
 	}
 	/* A greeting or thanks wrapped around a real question ("thanks! and
@@ -913,12 +884,12 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 	/* "I'm a production coordinator - will I get credited?" asks about
 	 * the role the person holds. */
 	if (p.nm == 0 && p.self_role >= 0 && intent >= 0 &&
-	    intent != I_CAREER && !is_smalltalk(intent)) {
+	    intent != ENG_I_CAREER && !is_smalltalk(intent)) {
 		p.m[0] = (struct mention){ p.self_role, 0, 0 };
 		p.nm = 1;
 	}
 	/* "producer vs cinematographer": half of it is not ours */
-	if (intent == I_COMPARE && p.nm < 2 && offtopic(d, &p)) {
+	if (intent == ENG_I_COMPARE && p.nm < 2 && offtopic(d, &p)) {
 		fallback(d, &p, 1, out);
 		goto done;
 	}
@@ -932,9 +903,9 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 		intent = last;
 		p.tailor_only = p.nm == 0;
 		if (intent < 0 || is_smalltalk(intent))
-			intent = p.nm >= 2 ? I_COMPARE : p.nm == 1 ?
-			    I_DEFINITION : (p.industry >= 0 || p.international
-			    || p.capacity >= 0) && st->role[0] ? I_VARIATION :
+			intent = p.nm >= 2 ? ENG_I_COMPARE : p.nm == 1 ?
+			    ENG_I_DEFINITION : (p.industry >= 0 || p.international
+			    || p.capacity >= 0) && st->role[0] ? ENG_I_VARIATION :
 			    -1;
 		/* after a comparison, "and a showrunner?" compares the same
 		 * role with the new one: apply_entities() does that */
@@ -946,14 +917,14 @@ dlg_turn(const struct dlg_src *d, struct eng_state *st, const char *text,
 	/* "what's the wifi password?" matches the shape of a definition
 	 * question; with no role named and nothing pointing back at the
 	 * conversation it is not one. */
-	if ((p.intent == I_DEFINITION || p.intent == I_DUTIES) &&
+	if ((p.intent == ENG_I_DEFINITION || p.intent == ENG_I_DUTIES) &&
 	    intent == p.intent && p.nm == 0 && !p.slot_only &&
 	    !context(d, &p, d->sec_refer)) {
 		fallback(d, &p, 0, out);
 		goto done;
 	}
 	apply_entities(d, &p, intent, st);
-	if (intent == I_CAREER && p.nm == 0 && p.self_role >= 0)
+	if (intent == ENG_I_CAREER && p.nm == 0 && p.self_role >= 0)
 		set_role(d, st->role, p.self_role);  /* "I'm a UPM, what next?" */
 	answer(d, intent, &p, st, out);
 done:
@@ -1007,7 +978,7 @@ map_sections(const struct dlg_src *d, const struct pat_set *ps,
 static int map_role(const struct dlg_src *d, const char *n)
 { return kb_find_role(d->kb, n); }
 static int map_intent(const struct dlg_src *d, const char *n)
-{ (void)d; return dlg_intent_find(n); }
+{ (void)d; return eng_intent_find(n); }
 static int map_var(const struct dlg_src *d, const char *n)
 { (void)d; return kb_var_find(n); }
 static int map_topic(const struct dlg_src *d, const char *n)
@@ -1034,7 +1005,7 @@ dlg_validate(struct dlg_src *d, const char *dir, char *err,
 
 	dlg_release(d);
 	snprintf(path, sizeof path, "%s/intents.txt", dir);
-	if (map_sections(d, d->intents, map_intent, 0, I_N - 1, path,
+	if (map_sections(d, d->intents, map_intent, 0, ENG_I_N - 1, path,
 	    &d->intent_of, err, errlen))
 		return -1;
 	snprintf(path, sizeof path, "%s/roles.txt", dir);

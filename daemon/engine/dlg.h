@@ -45,8 +45,5 @@ void dlg_turn(const struct dlg_src *d, struct eng_state *st,
     const char *text, size_t len, struct eng_reply *r);
 void dlg_welcome(const struct dlg_src *d, const struct eng_state *st,
     struct eng_reply *r);
-/* Intent names in protocol spelling. */
-const char *dlg_intent_name(int i);
-int dlg_intent_find(const char *name);
 
 #endif

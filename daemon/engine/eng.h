@@ -11,59 +11,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
-#include <jansson.h>
-#include "common/jw.h"
-
-#define ENG_ID_MAX 40     /* longest role/industry/intent id, with NUL */
-#define ENG_TEXT_MAX 3072 /* longest reply text, with NUL */
-#define ENG_OPT_MAX 10
-#define ENG_SUGG_MAX 4
-#define ENG_CORR_MAX 4
-#define ENG_SRC_MAX 8
-#define ENG_LADDER_MAX 12
-#define ENG_INPUT_MAX 600  /* bytes of a question looked at; the rest is ignored */
-
-enum eng_kind { ENG_ANSWER, ENG_CLARIFY, ENG_FALLBACK, ENG_SMALLTALK };
-
-/* Conversation state.  Strings, not indices, so a state survives a reload
- * of the knowledge base; "" means unset. */
-struct eng_state {
-	char role[ENG_ID_MAX];
-	char other_role[ENG_ID_MAX];
-	char from_role[ENG_ID_MAX];   /* where the user says they are now */
-	char industry[ENG_ID_MAX];
-	char capacity[ENG_ID_MAX];
-	char last_intent[ENG_ID_MAX];
-	char pending[ENG_ID_MAX];     /* slot a follow-up asked for, or "" */
-	unsigned asked;               /* ENG_ASKED_* bits: never ask twice */
-	unsigned pending_age;         /* turns the pending follow-up survived */
-};
-#define ENG_ASKED_INDUSTRY 1u
-#define ENG_ASKED_CAPACITY 2u
-#define ENG_ASKED_ROLE 4u
-
-struct eng_option { char label[64]; char value[ENG_ID_MAX]; };
-struct eng_corr { char from[48]; char to[48]; };
-
-struct eng_reply {
-	enum eng_kind kind;
-	const char *intent;           /* static string, NULL for fallback */
-	char text[ENG_TEXT_MAX];
-	struct eng_state slots;       /* state after the turn */
-	struct eng_option options[ENG_OPT_MAX];
-	int noptions;
-	char suggestions[ENG_SUGG_MAX][128];
-	int nsuggestions;
-	struct eng_corr corrections[ENG_CORR_MAX];
-	int ncorrections;
-	char sources[ENG_SRC_MAX][24];
-	int nsources;
-	/* hierarchy replies: the chain of command top-down (value = role
-	 * id, label = its title) */
-	struct eng_option ladder[ENG_LADDER_MAX];
-	int nladder;
-	int ladder_focus;             /* index of the asked-about role, -1 none */
-};
+#include "val.h"
 
 struct eng_stats {
 	unsigned long regex_limit_hits; /* match/depth limit reached: no match */
@@ -81,7 +29,6 @@ const char *eng_version(const struct eng *e);
 /* Human summary of what was loaded, for `slate check`. */
 void eng_describe(const struct eng *e, FILE *out);
 
-void eng_state_init(struct eng_state *st);
 /* Answer one user turn: updates st, fills r.  Never fails: bad or empty
  * input yields a fallback. */
 void eng_ask(struct eng *e, struct eng_state *st, const char *text, size_t len,
@@ -90,22 +37,5 @@ void eng_ask(struct eng *e, struct eng_state *st, const char *text, size_t len,
 void eng_welcome(struct eng *e, const struct eng_state *st,
     struct eng_reply *r);
 struct eng_stats eng_stats(const struct eng *e);
-
-/* Protocol fields of a reply: kind, intent, text, slots, options,
- * suggestions, corrections, sources and, for hierarchy, ladder. */
-json_t *eng_reply_json(const struct eng_reply *r);
-json_t *eng_state_to_json(const struct eng_state *st);
-/* The same as JSON text appended to w, without building jansson objects
- * (the daemon's hot path): eng_reply_write() writes the members only
- * ("kind":...,...), to be wrapped in an object with the caller's own
- * fields; eng_state_write() a whole object.  Return jw_len(w): 0 when a
- * fixed buffer was too small. */
-size_t eng_reply_write(struct jw *w, const struct eng_reply *r);
-size_t eng_state_write(struct jw *w, const struct eng_state *st);
-int eng_state_from_json(struct eng_state *st, const json_t *j);
-/* Same slots and follow-up state (bytes after each string's NUL ignored). */
-int eng_state_equal(const struct eng_state *a, const struct eng_state *b);
-
-const char *eng_kind_name(enum eng_kind k);
 
 #endif

@@ -5,18 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "engine/val.h"
 #include "met.h"
 
-static const char *const met_kinds[] = { "answer", "clarify", "fallback",
-	"smalltalk", "other" };
-#define MET_NKIND 5
-/* The protocol's intent names (issue 2), "none" for a fallback, "other"
- * for anything an engine might add later. */
-static const char *const met_intents[] = { "definition", "duties",
-	"compare", "hierarchy", "variation", "credit", "career", "pay",
-	"funding", "greeting", "thanks", "goodbye", "help", "reset", "none",
-	"other" };
-#define MET_NINTENT 16
+/* Kinds and intents are the engine's tables (engine/val.h); a reply with
+ * no intent counts as "none", a name the table lacks as "other". */
+#define MET_NKIND (ENG_NKIND + 1)
+#define MET_NINTENT (ENG_I_N + 2)
 static const char *const met_types[] = { "hello", "ask", "reset", "forget",
 	"other" };
 #define MET_NTYPE 5
@@ -53,6 +48,29 @@ met_index(const char *const *names, int n, const char *s)
 	return n - 1;
 }
 
+/* The index of a kind name; the last one for a name the engine lacks. */
+static int
+met_kind(const char *kind)
+{
+	for (int k = 0; k < ENG_NKIND; k++)
+		if (kind && strcmp(eng_kind_name((enum eng_kind)k), kind) == 0)
+			return k;
+	return ENG_NKIND;
+}
+
+static const char *
+met_kind_label(int k)
+{
+	return k < ENG_NKIND ? eng_kind_name((enum eng_kind)k) : "other";
+}
+
+static const char *
+met_intent_label(int i)
+{
+	return i < ENG_I_N ? eng_intent_name(i) : i == ENG_I_N ? "none" :
+	    "other";
+}
+
 void
 met_conn(int opened)
 {
@@ -77,8 +95,11 @@ met_message(const char *type)
 void
 met_reply(const char *kind, const char *intent, double secs)
 {
-	int k = met_index(met_kinds, MET_NKIND, kind);
-	int i = met_index(met_intents, MET_NINTENT, intent ? intent : "none");
+	int k = met_kind(kind);
+	int i = intent == NULL ? ENG_I_N : eng_intent_find(intent);
+
+	if (i < 0)
+		i = ENG_I_N + 1;
 
 	met.replies[k][i]++;
 	for (size_t b = 0; b < MET_NBUCKET; b++)
@@ -197,14 +218,14 @@ met_render(const struct met_gauges *g, size_t *len)
 	    "reply are not counted).");
 	for (int k = 0; k < MET_NKIND; k++)
 		for (int i = 0; i < MET_NINTENT; i++) {
-			if (met.replies[k][i] == 0 && k != 2)
+			if (met.replies[k][i] == 0 && k != ENG_FALLBACK)
 				continue;
 			met_printf(&b, "slated_replies_total{kind=\"%s\","
-			    "intent=\"%s\"} %lu\n", met_kinds[k],
-			    met_intents[i], met.replies[k][i]);
+			    "intent=\"%s\"} %lu\n", met_kind_label(k),
+			    met_intent_label(i), met.replies[k][i]);
 		}
 	for (int i = 0; i < MET_NINTENT; i++)
-		fallbacks += met.replies[2][i];
+		fallbacks += met.replies[ENG_FALLBACK][i];
 	met_head(&b, "slated_fallbacks_total", "counter",
 	    "Questions the engine could not answer.");
 	met_printf(&b, "slated_fallbacks_total %lu\n", fallbacks);
