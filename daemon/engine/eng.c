@@ -5,6 +5,8 @@
 #include <string.h>
 #include "dlg.h"
 #include "eng.h"
+#include "common/file.h"
+#include "common/hash.h"
 #include "common/xmem.h"
 
 struct eng {
@@ -61,17 +63,14 @@ static unsigned
 hash_file(unsigned h, const char *dir, const char *name)
 {
 	char path[1024];
-	FILE *f;
-	int c;
+	char *buf;
+	size_t len;
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if ((f = fopen(path, "rb")) == NULL)
+	if ((buf = file_read(path, (size_t)-1, &len)) == NULL)
 		return h;
-	while ((c = getc(f)) != EOF) {
-		h ^= (unsigned char)c;
-		h *= 16777619u;
-	}
-	fclose(f);
+	h = hash_bytes(h, buf, len);
+	free(buf);
 	return h;
 }
 
@@ -81,7 +80,7 @@ eng_load(const char *kdir, const char *pdir, char *err, size_t errlen)
 	struct eng *e = xcalloc(1, sizeof *e);
 	struct pat_set *sets[ENG_NSETS];
 	char path[1024];
-	unsigned h = 2166136261u;
+	unsigned h = HASH_INIT;
 	size_t i;
 
 	if ((e->d.kb = kb_load(kdir, err, errlen)) == NULL)

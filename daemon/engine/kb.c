@@ -8,7 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kb.h"
+#include "common/file.h"
+#include "common/hash.h"
 #include "common/xmem.h"
+
+#define KB_FILE_MAX (4u * 1024 * 1024)  /* larger knowledge files are refused */
 
 #define KB_MAX_SOURCES 64
 
@@ -95,40 +99,6 @@ fail(const struct kb_file *f, const char *key, const char *why)
 	snprintf(f->err, f->errlen, "%s:%d: %s", f->path,
 	    line_of(f, key ? needle : NULL), why);
 	return -1;
-}
-
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (fp == NULL)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 ||
-	    n > 4 * 1024 * 1024 || fseek(fp, 0, SEEK_SET) != 0) {
-		fclose(fp);
-		return NULL;
-	}
-	buf = xcalloc((size_t)n + 1, 1);
-	if (fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-		free(buf);
-		fclose(fp);
-		return NULL;
-	}
-	fclose(fp);
-	*len = (size_t)n;
-	return buf;
-}
-
-static void
-hash_bytes(struct kb *kb, const char *p, size_t n)
-{
-	while (n--) {
-		kb->hash ^= (unsigned char)*p++;
-		kb->hash *= 16777619u;
-	}
 }
 
 static const char *
@@ -255,11 +225,11 @@ load_sources(struct kb *kb, const char *dir, char *err, size_t errlen)
 	int rc = 0;
 
 	snprintf(path, sizeof path, "%s/sources.json", dir);
-	if ((raw = read_file(path, &len)) == NULL) {
+	if ((raw = file_read(path, KB_FILE_MAX, &len)) == NULL) {
 		snprintf(err, errlen, "%s:0: cannot read", path);
 		return -1;
 	}
-	hash_bytes(kb, raw, len);
+	kb->hash = hash_bytes(kb->hash, raw, len);
 	f = (struct kb_file){ path, raw, err, errlen };
 	root = json_loadb(raw, len, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL) {
@@ -406,9 +376,9 @@ load_topics(struct kb *kb, const char *dir, char *err, size_t errlen)
 	int rc = 0, k;
 
 	snprintf(path, sizeof path, "%s/topics.json", dir);
-	if ((raw = read_file(path, &len)) == NULL)
+	if ((raw = file_read(path, KB_FILE_MAX, &len)) == NULL)
 		return 0;
-	hash_bytes(kb, raw, len);
+	kb->hash = hash_bytes(kb->hash, raw, len);
 	f = (struct kb_file){ path, raw, err, errlen };
 	root = json_loadb(raw, len, JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL) {
@@ -794,7 +764,7 @@ kb_load(const char *dir, char *err, size_t errlen)
 	int n = 0, i, rc = 0;
 	size_t len;
 
-	kb->hash = 2166136261u;
+	kb->hash = HASH_INIT;
 	if (load_sources(kb, dir, err, errlen) != 0) {
 		kb_free(kb);
 		return NULL;
@@ -819,12 +789,12 @@ kb_load(const char *dir, char *err, size_t errlen)
 			rc = -1;
 			break;
 		}
-		if ((raws[i] = read_file(paths[i], &len)) == NULL) {
+		if ((raws[i] = file_read(paths[i], KB_FILE_MAX, &len)) == NULL) {
 			snprintf(err, errlen, "%s:0: cannot read", paths[i]);
 			rc = -1;
 			break;
 		}
-		hash_bytes(kb, raws[i], len);
+		kb->hash = hash_bytes(kb->hash, raws[i], len);
 		roots[i] = json_loadb(raws[i], len, JSON_REJECT_DUPLICATES, &je);
 		if (roots[i] == NULL) {
 			snprintf(err, errlen, "%s:%d: %s", paths[i], je.line,

@@ -30,6 +30,7 @@
 #include "srv.h"
 #include "store.h"
 #include "ws.h"
+#include "common/hash.h"
 #include "common/xmem.h"
 
 #define WS_CHUNK 16384              /* bytes per lws_write of a message */
@@ -111,11 +112,7 @@ conn_unlink(struct conn *c)
 static unsigned
 ws_addr_hash(const char *ip)
 {
-	unsigned h = 2166136261u;
-
-	for (; *ip; ip++)
-		h = (h ^ (unsigned char)*ip) * 16777619u;
-	return h % WS_BUCKETS;
+	return hash_str(HASH_INIT, ip) % WS_BUCKETS;
 }
 
 /* The counters of address ip; created (zero) when create is set. */

@@ -25,13 +25,10 @@ set(FUZZ_TARGETS ask load)
 # The daemon's protocol handler (daemon/server/proto.c) with the real store.
 if(LWS_FOUND)
   find_package(Threads REQUIRED)
-  set(D ${CMAKE_SOURCE_DIR}/daemon/server)
-  add_executable(fuzz_proto ${FUZZ_DIR}/fuzz_proto.c ${D}/proto.c
-                 ${D}/met.c ${D}/log.c)
+  add_executable(fuzz_proto ${FUZZ_DIR}/fuzz_proto.c)
   target_compile_options(fuzz_proto PRIVATE -fsanitize=fuzzer)
   target_link_options(fuzz_proto PRIVATE -fsanitize=fuzzer)
-  target_link_libraries(fuzz_proto PRIVATE slate_engine slate_store
-                        PkgConfig::LWS Threads::Threads)
+  target_link_libraries(fuzz_proto PRIVATE slate_server)
   target_compile_definitions(fuzz_proto PRIVATE
                              SLATE_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
   set(FUZZ_CORPUS_proto ${FUZZ_DIR}/corpus/proto)
