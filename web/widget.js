@@ -508,7 +508,7 @@
   }
   function call(name, focus) { return function () { if (inst) inst[name](focus); }; }
   window.Slate = {
-    version: '1.0.0',
+    version: '0.1.0',
     init: function (opts) {
       if (inst) inst.destroy();
       inst = Widget(config(opts || {}));

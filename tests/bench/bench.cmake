@@ -1,4 +1,4 @@
-# Benchmarks (issue 6), included by the top-level CMakeLists.txt.  Built with
+# Benchmarks, included by the top-level CMakeLists.txt.  Built with
 # everything else, never registered with ctest: tests/bench/run.sh runs them
 # and writes docs/performance.md.
 set(SLATE_BENCH_DIR ${CMAKE_CURRENT_LIST_DIR})

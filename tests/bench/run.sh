@@ -204,7 +204,7 @@ for r in 1000000000 1000000 10000; do
 		break
 	fi
 done
-# the event loop slated runs by default (libev since issue 6), and the
+# the event loop slated runs by default (libev), and the
 # one the echo server gets in every table that compares the two
 slated_loops=poll
 slated_loop_flag=
@@ -980,7 +980,7 @@ cat <<EOF
   slated runs $( [ "$main_loop" = ev ] && echo "libev by default, and every slated figure above except the event-loop and idle tables' poll rows is with libev" || echo "\\\`poll()\\\` here").
 EOF
 
-# --- before and after the issue-6 fixes -------------------------------------
+# --- before and after the first round of performance fixes -------------------------------------
 bf=$(dirname "$0")/before.txt
 if [ -f "$bf" ]; then
 	b() { kv "$bf" "$1"; }
