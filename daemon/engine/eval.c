@@ -102,6 +102,14 @@ check_turn(const json_t *t, const struct eng_reply *r, char *why)
 		    r->noptions);
 		return 0;
 	}
+	if ((x = (json_t *)score_missing_fact(t, r->text)) != NULL) {
+		char *alts = json_dumps(x, JSON_COMPACT);
+
+		snprintf(why, EVAL_WHY, "text lacks every one of %.400s",
+		    alts ? alts : "a fact group");
+		free(alts);
+		return 0;
+	}
 	if ((v = json_object_get(t, "corrected")) != NULL &&
 	    json_is_string(v)) {
 		int k, found = 0;
@@ -150,6 +158,7 @@ run_case(struct eng *e, const json_t *c, const char *path, int line,
 		} else {
 			eng_ask(e, &st, text, strlen(text), r);
 			have_reply = 1;
+			score_turn(&res->score, t, r);
 			if (check_turn(t, r, why))
 				continue;
 		}

@@ -5,8 +5,12 @@
 
 #include <stdio.h>
 #include "eng.h"
+#include "score.h"
 
-struct eval_result { int cases, cases_failed, turns, turns_failed; };
+struct eval_result {
+	int cases, cases_failed, turns, turns_failed;
+	struct score score;         /* rates over the turns that ran */
+};
 
 /* Run every case of one .jsonl file, each in a fresh session.  Writes one
  * line per case (and the reason for each failed turn) to out when out is
