@@ -16,7 +16,6 @@
 #include "log.h"
 #include "met.h"
 #include "proto.h"
-#include "srv.h"
 #include "common/jw.h"
 #include "common/xmem.h"
 
@@ -52,15 +51,16 @@ proto_state_text(const struct eng_state *st)
 }
 
 void
-proto_init(struct proto_conn *c, const struct proto_io *io, uint64_t serial,
-    const char *peer)
+proto_init(struct proto_conn *c, const struct proto_env *env,
+    const struct proto_io *io, uint64_t serial, const char *peer)
 {
 	memset(c, 0, sizeof *c);
+	c->env = env;
 	c->io = io;
 	c->serial = serial;
 	snprintf(c->peer, sizeof c->peer, "%s", peer ? peer : "");
-	c->tokens = srv.cfg->burst;
-	c->refilled = srv_now();
+	c->tokens = c->env->cfg->burst;
+	c->refilled = c->env->now();
 	eng_state_init(&c->st);
 }
 
@@ -96,7 +96,7 @@ proto_error(struct proto_conn *c, const char *re, const char *code,
 	met_error(code);
 	proto_send(c, json_pack("{s:s,s:s?,s:s,s:s}", "type", "error", "re",
 	    re, "code", code, "text", text));
-	if (++c->errors >= srv.cfg->max_errors && c->close_code == 0) {
+	if (++c->errors >= c->env->cfg->max_errors && c->close_code == 0) {
 		log_warn("conn %llu peer=%s: %d errors in a row, closing",
 		    (unsigned long long)c->serial, c->peer, c->errors);
 		c->close_code = 1008;           /* policy violation */
@@ -107,7 +107,7 @@ proto_error(struct proto_conn *c, const char *re, const char *code,
 static int
 proto_new_token(struct proto_conn *c)
 {
-	if (store_new_token(c->token) != 0) {
+	if (tok_new(c->token) != 0) {
 		c->token[0] = '\0';
 		log_error("no random bytes for a session token");
 		return -1;
@@ -126,7 +126,7 @@ proto_welcome(struct proto_conn *c, int resumed, json_t *history, int stored)
 	struct eng_reply *r = xmalloc(sizeof *r);
 	json_t *rj, *msg;
 
-	eng_welcome(srv.eng, &c->st, r);
+	eng_welcome(*c->env->eng, &c->st, r);
 	rj = eng_reply_json(r);
 	free(r);
 	msg = json_pack("{s:s,s:s,s:b,s:O?,s:O?,s:O?,s:o,s:s,s:{s:i}}",
@@ -135,8 +135,8 @@ proto_welcome(struct proto_conn *c, int resumed, json_t *history, int stored)
 	    "suggestions", json_object_get(rj, "suggestions"),
 	    "slots", json_object_get(rj, "slots"),
 	    "history", history ? history : json_array(),
-	    "version", eng_version(srv.eng),
-	    "limits", "max_text", srv.cfg->max_text);
+	    "version", eng_version(*c->env->eng),
+	    "limits", "max_text", c->env->cfg->max_text);
 	json_decref(rj);
 	if (msg && !stored)
 		json_object_set_new(msg, "stored", json_false());
@@ -150,8 +150,8 @@ static void
 proto_submit(struct proto_conn *c, struct store_job *j, const char *token)
 {
 	j->conn = c->serial;
-	j->ts = srv_wall_ms();
-	j->t0 = srv_now();
+	j->ts = c->env->wall_ms();
+	j->t0 = c->env->now();
 	snprintf(j->token, sizeof j->token, "%s", token ? token : c->token);
 	c->busy = 1;
 	c->io->submit(c, j);
@@ -198,7 +198,7 @@ proto_hello(struct proto_conn *c, json_t *msg, const char *re)
 		return;
 	}
 	tok = proto_str(s);
-	if (tok == NULL || !store_token_valid(tok)) {
+	if (tok == NULL || !tok_valid(tok)) {
 		proto_error(c, re, "bad_field", "The session must be null or "
 		    "a token this server gave you.");
 		return;
@@ -248,11 +248,11 @@ proto_ask(struct proto_conn *c, json_t *msg, const char *re)
 	}
 	text = json_string_value(jt);
 	len = json_string_length(jt);
-	if (utf8_chars(text, len) > (size_t)srv.cfg->max_text) {
+	if (utf8_chars(text, len) > (size_t)c->env->cfg->max_text) {
 		char t[128];
 
 		snprintf(t, sizeof t, "That question is too long. Please keep "
-		    "it under %d characters.", srv.cfg->max_text);
+		    "it under %d characters.", c->env->cfg->max_text);
 		proto_error(c, re, "too_long", t);
 		return;
 	}
@@ -272,7 +272,7 @@ proto_ask(struct proto_conn *c, json_t *msg, const char *re)
 	}
 	r = xmalloc(sizeof *r);
 	c->next_st = c->st;
-	eng_ask(srv.eng, &c->next_st, text, len, r);
+	eng_ask(*c->env->eng, &c->next_st, text, len, r);
 	c->ask_kind = r->kind;
 	c->ask_intent = r->intent;
 
@@ -331,15 +331,16 @@ proto_forget(struct proto_conn *c, const char *re)
 static int
 proto_rate_ok(struct proto_conn *c)
 {
+	const struct cfg *cfg = c->env->cfg;
 	double now;
 
-	if (srv.cfg->rate == 0)
+	if (cfg->rate == 0)
 		return 1;               /* --rate 0: no limit */
-	now = srv_now();
-	c->tokens += (now - c->refilled) * srv.cfg->rate / 60.0;
+	now = c->env->now();
+	c->tokens += (now - c->refilled) * cfg->rate / 60.0;
 	c->refilled = now;
-	if (c->tokens > srv.cfg->burst)
-		c->tokens = srv.cfg->burst;
+	if (c->tokens > cfg->burst)
+		c->tokens = cfg->burst;
 	if (c->tokens < 1)
 		return 0;
 	c->tokens -= 1;
@@ -423,14 +424,14 @@ proto_turn(struct proto_conn *c, struct store_job *j)
 
 	c->st = c->next_st;
 	met_reply(eng_kind_name(c->ask_kind), c->ask_intent,
-	    srv_now() - j->t0);
+	    c->env->now() - j->t0);
 	if (log_on(LOG_DEBUG))
 		log_debug("conn %llu: reply re=%s kind=%s intent=%s %.2f ms%s",
 		    (unsigned long long)c->serial,
 		    log_esc(eid, sizeof eid, j->id, strlen(j->id)),
 		    eng_kind_name(c->ask_kind),
 		    c->ask_intent ? c->ask_intent : "none",
-		    (srv_now() - j->t0) * 1e3, j->rc ? " (not stored)" : "");
+		    (c->env->now() - j->t0) * 1e3, j->rc ? " (not stored)" : "");
 	if (c->ask_kind == ENG_FALLBACK)
 		log_info("conn %llu: fallback%s %s",
 		    (unsigned long long)c->serial, j->rc ? " (not stored)" :
@@ -493,7 +494,7 @@ proto_done(struct proto_conn *c, struct store_job *j)
 
 		c->st = c->next_st;
 		c->errors = 0;
-		eng_welcome(srv.eng, &c->st, r);
+		eng_welcome(*c->env->eng, &c->st, r);
 		rj = eng_reply_json(r);
 		free(r);
 		m = json_pack("{s:s,s:s?,s:s,s:s,s:O?,s:O?}", "type", "reset",

@@ -1,12 +1,10 @@
 /* slated.c - the Slate daemon: flags, engine, store, signals, then the
  * libwebsockets loop in ws.c until SIGTERM/SIGINT. */
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include "cfg.h"
 #include "engine/eng.h"
 #include "log.h"
@@ -14,46 +12,6 @@
 #include "srv.h"
 #include "store.h"
 #include "ws.h"
-
-struct server srv;
-
-static pthread_mutex_t srv_wake_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct lws_context *srv_wake_ctx;
-
-double
-srv_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-int64_t
-srv_wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void
-srv_wake(void *unused)
-{
-	pthread_mutex_lock(&srv_wake_mu);
-	if (srv_wake_ctx)
-		lws_cancel_service(srv_wake_ctx);
-	pthread_mutex_unlock(&srv_wake_mu);
-}
-
-void
-srv_set_wake(struct lws_context *ctx)
-{
-	pthread_mutex_lock(&srv_wake_mu);
-	srv_wake_ctx = ctx;
-	pthread_mutex_unlock(&srv_wake_mu);
-}
 
 /* Only the main thread takes signals (the store and reload threads block
  * them all), and it is the thread that creates and destroys the context,

@@ -2,15 +2,14 @@
  * the contract and docs/operations.md for why it is built this way. */
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include "ckpt.h"
 #include "store.h"
+#include "thr.h"
 #include "common/xmem.h"
 
 /* In --no-transcripts mode nothing said is stored, but a client resending
@@ -141,7 +140,7 @@ static const struct {
 #define STORE_USER_VERSION "PRAGMA user_version = 2"
 
 struct store_ring {
-	char token[STORE_TOKEN_LEN + 1];
+	char token[TOK_LEN + 1];
 	char id[STORE_ID_MAX];
 	char *reply;
 };
@@ -191,45 +190,6 @@ store_job_free(struct store_job *j)
 	free(j->slots);
 	json_decref(j->result);
 	free(j);
-}
-
-int
-store_new_token(char out[STORE_TOKEN_LEN + 1])
-{
-	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
-				  "qrstuvwxyz0123456789-_";
-	unsigned char raw[24];
-	size_t got = 0;
-
-	while (got < sizeof raw) {
-		ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
-	for (int i = 0, o = 0; i < 24; i += 3) {
-		unsigned v = (unsigned)raw[i] << 16 | (unsigned)raw[i + 1] << 8 |
-		    raw[i + 2];
-
-		out[o++] = b64[v >> 18 & 63];
-		out[o++] = b64[v >> 12 & 63];
-		out[o++] = b64[v >> 6 & 63];
-		out[o++] = b64[v & 63];
-	}
-	out[STORE_TOKEN_LEN] = '\0';
-	return 0;
-}
-
-int
-store_token_valid(const char *s)
-{
-	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
-			     "vwxyz0123456789-_");
-
-	return n == STORE_TOKEN_LEN && s[n] == '\0';
 }
 
 /* "what: SQLite's message (the system's, when there is one)", e.g.
@@ -307,8 +267,8 @@ store_history(struct store *s, const char *token)
 		json_t *reply = rp ? json_loads(rp, 0, NULL) : NULL;
 		json_t *bot;
 
-		/* Turns stored since issue 6 keep the bot's text only in
-		 * their reply; older ones have bot_text too. */
+		/* Turns keep the bot's text only in their reply; those
+		 * stored by older versions have bot_text too. */
 		if (bt == NULL)
 			bt = json_string_value(json_object_get(reply, "text"));
 		bot = json_pack("{s:s,s:s,s:I,s:s}", "from", "bot",
@@ -778,9 +738,6 @@ store_open(const char *path, const struct store_opts *o,
 {
 	struct store *s = xcalloc(1, sizeof *s);
 	char *msg = NULL;
-	sigset_t all, old;
-	int rc;
-
 	s->o = *o;
 	s->wake = wake;
 	s->wake_arg = arg;
@@ -831,12 +788,7 @@ store_open(const char *path, const struct store_opts *o,
 	s->ckpt = ckpt_start(s->db);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
-	sigfillset(&all);
-	/* signals are the main thread's business: see slated.c */
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(&s->thread, NULL, store_main, s);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
+	if (thr_start(&s->thread, store_main, s) != 0) {
 		snprintf(err, errlen, "cannot start the store thread");
 		pthread_mutex_destroy(&s->mu);
 		pthread_cond_destroy(&s->cv);

@@ -197,6 +197,8 @@ conn_submit(struct proto_conn *pc, struct store_job *j)
 }
 
 static const struct proto_io conn_io = { conn_send, conn_submit };
+/* Filled in by ws_run(), before the first connection. */
+static struct proto_env conn_env;
 
 /* Close with c->p.close_code, politely: from the timer callback, so that
  * lws sends the close frame and then reads, and drops, whatever the client
@@ -578,7 +580,7 @@ ws_chat(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 
 		memset(c, 0, sizeof *c);
 		lws_get_peer_simple(wsi, peer, sizeof peer);
-		proto_init(&c->p, &conn_io, ++srv.serial, peer);
+		proto_init(&c->p, &conn_env, &conn_io, ++srv.serial, peer);
 		c->wsi = wsi;
 		conn_link(c);
 		c->addr = ws_addr_get(c->p.peer, 1);
@@ -759,6 +761,10 @@ ws_run(void)
 	void *foreign[1];
 	int n = 0;
 
+	conn_env.cfg = srv.cfg;
+	conn_env.eng = &srv.eng;
+	conn_env.now = srv_now;
+	conn_env.wall_ms = srv_wall_ms;
 	memset(&m_metrics, 0, sizeof m_metrics);
 	m_metrics.mountpoint = "/metrics";
 	m_metrics.mountpoint_len = 8;
