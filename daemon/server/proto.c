@@ -16,6 +16,7 @@
 #include "log.h"
 #include "met.h"
 #include "proto.h"
+#include "wire.h"
 #include "common/jw.h"
 #include "common/xmem.h"
 
@@ -90,12 +91,12 @@ proto_send(struct proto_conn *c, json_t *msg)
  * Too many in a row and the client is treated as abusive: the error is
  * still sent, then the connection is closed with 1008. */
 static void
-proto_error(struct proto_conn *c, const char *re, const char *code,
+proto_error(struct proto_conn *c, const char *re, enum wire_code code,
     const char *text)
 {
 	met_error(code);
 	proto_send(c, json_pack("{s:s,s:s?,s:s,s:s}", "type", "error", "re",
-	    re, "code", code, "text", text));
+	    re, "code", wire_code_name(code), "text", text));
 	if (++c->errors >= c->env->cfg->max_errors && c->close_code == 0) {
 		log_warn("conn %llu peer=%s: %d errors in a row, closing",
 		    (unsigned long long)c->serial, c->peer, c->errors);
@@ -165,7 +166,7 @@ proto_start_session(struct proto_conn *c, const char *re)
 	struct store_job *j;
 
 	if (proto_new_token(c) != 0) {
-		proto_error(c, re, "storage", "The server cannot start a "
+		proto_error(c, re, WIRE_E_STORAGE, "The server cannot start a "
 		    "conversation right now. Please try again.");
 		return;
 	}
@@ -199,7 +200,7 @@ proto_hello(struct proto_conn *c, json_t *msg, const char *re)
 	}
 	tok = proto_str(s);
 	if (tok == NULL || !tok_valid(tok)) {
-		proto_error(c, re, "bad_field", "The session must be null or "
+		proto_error(c, re, WIRE_E_BAD_FIELD, "The session must be null or "
 		    "a token this server gave you.");
 		return;
 	}
@@ -237,12 +238,12 @@ proto_ask(struct proto_conn *c, json_t *msg, const char *re)
 	size_t len;
 
 	if (re == NULL) {
-		proto_error(c, NULL, "bad_field", "A question needs an \"id\": "
+		proto_error(c, NULL, WIRE_E_BAD_FIELD, "A question needs an \"id\": "
 		    "a string of 1 to 64 characters.");
 		return;
 	}
 	if (!json_is_string(jt)) {
-		proto_error(c, re, "bad_field", "A question needs a \"text\" "
+		proto_error(c, re, WIRE_E_BAD_FIELD, "A question needs a \"text\" "
 		    "string.");
 		return;
 	}
@@ -253,20 +254,20 @@ proto_ask(struct proto_conn *c, json_t *msg, const char *re)
 
 		snprintf(t, sizeof t, "That question is too long. Please keep "
 		    "it under %d characters.", c->env->cfg->max_text);
-		proto_error(c, re, "too_long", t);
+		proto_error(c, re, WIRE_E_TOO_LONG, t);
 		return;
 	}
 	if (memchr(text, '\0', len)) {
-		proto_error(c, re, "bad_field", "The question contains a NUL "
+		proto_error(c, re, WIRE_E_BAD_FIELD, "The question contains a NUL "
 		    "character (\\u0000).");
 		return;
 	}
 	if (blank(text, len)) {
-		proto_error(c, re, "bad_field", "The question is empty.");
+		proto_error(c, re, WIRE_E_BAD_FIELD, "The question is empty.");
 		return;
 	}
 	if (c->token[0] == '\0' && proto_new_token(c) != 0) {
-		proto_error(c, re, "storage", "The server cannot start a "
+		proto_error(c, re, WIRE_E_STORAGE, "The server cannot start a "
 		    "conversation right now. Please try again.");
 		return;
 	}
@@ -350,51 +351,46 @@ proto_rate_ok(struct proto_conn *c)
 void
 proto_message(struct proto_conn *c, const char *buf, size_t len, int binary)
 {
-	static const char *const types[] = { "hello", "ask", "reset",
-		"forget" };
 	json_error_t jerr;
 	json_t *msg;
-	const char *type, *re = NULL, *id;
-	int t = -1;
+	const char *re = NULL, *id;
+	enum wire_type t;
 
 	if (binary) {
-		met_message("other");
-		proto_error(c, NULL, "bad_json", "Messages must be JSON text, "
+		met_message(WIRE_OTHER);
+		proto_error(c, NULL, WIRE_E_BAD_JSON, "Messages must be JSON text, "
 		    "not binary.");
 		return;
 	}
 	msg = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (msg == NULL || !json_is_object(msg)) {
 		json_decref(msg);
-		met_message("other");
-		proto_error(c, NULL, "bad_json", "That message was not a JSON "
+		met_message(WIRE_OTHER);
+		proto_error(c, NULL, WIRE_E_BAD_JSON, "That message was not a JSON "
 		    "object, so it was ignored.");
 		return;
 	}
 	id = proto_str(json_object_get(msg, "id"));
 	if (id && id[0] && strlen(id) < STORE_ID_MAX)
 		re = id;
-	type = proto_str(json_object_get(msg, "type"));
-	for (int i = 0; type && i < 4; i++)
-		if (strcmp(type, types[i]) == 0)
-			t = i;
-	met_message(t >= 0 ? types[t] : "other");
+	t = wire_type_find(proto_str(json_object_get(msg, "type")));
+	met_message(t);
 	if (!proto_rate_ok(c)) {
-		proto_error(c, re, "rate_limited", "You are sending messages "
+		proto_error(c, re, WIRE_E_RATE_LIMITED, "You are sending messages "
 		    "too fast. Please wait a moment and try again.");
 	} else if (json_object_get(msg, "type") == NULL) {
-		proto_error(c, re, "bad_type", "A message needs a \"type\": "
+		proto_error(c, re, WIRE_E_BAD_TYPE, "A message needs a \"type\": "
 		    "hello, ask, reset or forget.");
-	} else if (t == 0) {
+	} else if (t == WIRE_HELLO) {
 		proto_hello(c, msg, re);
-	} else if (t == 1) {
+	} else if (t == WIRE_ASK) {
 		proto_ask(c, msg, re);
-	} else if (t == 2) {
+	} else if (t == WIRE_RESET) {
 		proto_reset(c, re);
-	} else if (t == 3) {
+	} else if (t == WIRE_FORGET) {
 		proto_forget(c, re);
 	} else {
-		proto_error(c, re, "bad_type", "Unknown message type. Use "
+		proto_error(c, re, WIRE_E_BAD_TYPE, "Unknown message type. Use "
 		    "hello, ask, reset or forget.");
 	}
 	json_decref(msg);
@@ -407,7 +403,7 @@ proto_repeat(struct proto_conn *c, struct store_job *j, const char *re)
 	log_info("conn %llu: repeated id, stored reply sent",
 	    (unsigned long long)c->serial);
 	if (j->result == NULL) {
-		proto_error(c, re, "storage", "The earlier answer could not "
+		proto_error(c, re, WIRE_E_STORAGE, "The earlier answer could not "
 		    "be read.");
 		return;
 	}
@@ -423,7 +419,7 @@ proto_turn(struct proto_conn *c, struct store_job *j)
 	char eid[STORE_ID_MAX * 4 + 8], esc[200];
 
 	c->st = c->next_st;
-	met_reply(eng_kind_name(c->ask_kind), c->ask_intent,
+	met_reply(c->ask_kind, c->ask_intent,
 	    c->env->now() - j->t0);
 	if (log_on(LOG_DEBUG))
 		log_debug("conn %llu: reply re=%s kind=%s intent=%s %.2f ms%s",
@@ -511,7 +507,7 @@ proto_done(struct proto_conn *c, struct store_job *j)
 	case STORE_FORGET:
 		if (!ok) {
 			/* not deleted: never say it was */
-			proto_error(c, re, "storage", "The conversation could "
+			proto_error(c, re, WIRE_E_STORAGE, "The conversation could "
 			    "not be deleted right now. Please try again.");
 			break;
 		}

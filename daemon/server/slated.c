@@ -1,5 +1,5 @@
 /* slated.c - the Slate daemon: flags, engine, store, signals, then the
- * libwebsockets loop in ws.c until SIGTERM/SIGINT. */
+ * libwebsockets loop in loop.c until SIGTERM/SIGINT. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +11,7 @@
 #include "reload.h"
 #include "srv.h"
 #include "store.h"
-#include "ws.h"
+#include "loop.h"
 
 /* Only the main thread takes signals (the store and reload threads block
  * them all), and it is the thread that creates and destroys the context,
@@ -87,7 +87,7 @@ main(int argc, char **argv)
 	    cfg.no_transcripts ? "slots only" : "slots and transcripts",
 	    cfg.session_days);
 
-	rc = ws_run();
+	rc = loop_run();
 	if (srv.store)
 		store_close(srv.store);
 	/* A reload still running is not waited for: exiting within the
