@@ -13,6 +13,7 @@
 #include "met.h"
 #include "srv.h"
 #include "store.h"
+#include "common/xmem.h"
 
 /* The page at / embeds the widget exactly as a school would: scripts and
  * styles from files only, the socket to this server.  frame-ancestors
@@ -56,21 +57,14 @@ http_healthz(size_t *len)
 	    "queued", store_queued(srv.store),
 	    "reload", srv.reload ? "running" : srv.reload_status);
 	if (j == NULL)
-		return NULL;
+		return NULL;    /* json_pack refuses text that is not UTF-8 */
 	s = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
-	if (s) {
-		/* a trailing newline is kind to curl users */
-		*len = strlen(s);
-		char *t = realloc(s, *len + 2);
-		if (t == NULL) {
-			free(s);
-			return NULL;
-		}
-		s = t;
-		s[(*len)++] = '\n';
-		s[*len] = '\0';
-	}
+	/* a trailing newline is kind to curl users */
+	*len = strlen(s);
+	s = xrealloc(s, *len + 2);
+	s[(*len)++] = '\n';
+	s[*len] = '\0';
 	return s;
 }
 
@@ -149,8 +143,8 @@ http_text(struct lws *wsi, struct http_req *r, unsigned status,
     const char *text)
 {
 	free(r->body);
-	r->body = strdup(text);
-	r->len = r->body ? strlen(r->body) : 0;
+	r->body = xstrdup(text);
+	r->len = strlen(r->body);
 	return http_respond(wsi, r, status, "text/plain; charset=utf-8");
 }
 
@@ -206,14 +200,12 @@ http_api(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		if (strcmp(uri, "/healthz") == 0) {
 			r->body = http_healthz(&r->len);
 			if (r->body == NULL)
-				return 1;
+				return 1;       /* no health to tell: hang up */
 			return http_respond(wsi, r, HTTP_STATUS_OK,
 			    "application/json");
 		}
 		if (strcmp(uri, "/metrics") == 0) {
 			r->body = http_metrics(&r->len);
-			if (r->body == NULL)
-				return 1;
 			return http_respond(wsi, r, HTTP_STATUS_OK,
 			    "text/plain; version=0.0.4; charset=utf-8");
 		}
@@ -228,10 +220,8 @@ http_api(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			break;
 		/* lws_write needs LWS_PRE bytes in front of what it sends */
 		{
-			unsigned char *b = malloc(LWS_PRE + r->len);
+			unsigned char *b = xmalloc(LWS_PRE + r->len);
 
-			if (b == NULL)
-				return -1;
 			memcpy(b + LWS_PRE, r->body, r->len);
 			n = lws_write(wsi, b + LWS_PRE, r->len,
 			    LWS_WRITE_HTTP_FINAL);

@@ -72,8 +72,9 @@ proto_send(struct proto_conn *c, json_t *msg)
 
 	json_decref(msg);
 	if (s == NULL) {
-		/* Only out of memory gets here.  The client must still get
-		 * its one answer, so send a fixed one. */
+		/* A message jansson would not build (json_pack refuses text
+		 * that is not UTF-8; running out of memory aborts, in xmem).
+		 * The client must still get its one answer: a fixed one. */
 		static const char oom[] = "{\"type\":\"error\",\"re\":null,"
 		    "\"code\":\"storage\",\"text\":\"The server is short of "
 		    "memory. Please try again.\"}";

@@ -5,12 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <jansson.h>
 #include "cfg.h"
 #include "engine/eng.h"
 #include "log.h"
 #include "reload.h"
 #include "srv.h"
 #include "store.h"
+#include "common/xmem.h"
 #include "loop.h"
 
 /* Only the main thread takes signals (the store and reload threads block
@@ -37,6 +39,9 @@ main(int argc, char **argv)
 	char err[512];
 	int rc;
 
+	/* Running out of memory aborts, in jansson as everywhere (xmem.h):
+	 * no path half-way through a turn tries to carry on without. */
+	json_set_alloc_funcs(xmalloc, free);
 	rc = cfg_parse(&cfg, argc, argv, err, sizeof err);
 	if (rc != 0) {
 		if (rc < 0)
