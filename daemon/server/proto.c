@@ -7,7 +7,7 @@
  * history.  When the store fails (disk full, read-only, locked past the
  * busy timeout) the answer is sent anyway, marked "stored": false: Slate
  * keeps answering without storage rather than going silent, and says so in
- * /healthz and the log (ws.c). */
+ * /healthz and the log (loop.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,7 +279,7 @@ proto_ask(struct proto_conn *c, json_t *msg, const char *re)
 	c->ask_intent = r->intent;
 
 	/* The stored turn keeps the reply, whose "text" is the bot's: the
-	 * history reads it from there (store.c), so it is not stored twice. */
+	 * history reads it from there (db.c), so it is not stored twice. */
 	j = store_job_new(STORE_TURN);
 	snprintf(j->id, sizeof j->id, "%s", re);
 	j->user_text = xstrdup(text);

@@ -14,11 +14,9 @@
  * recounted this often, for changes made by other processes (slate). */
 #define STORE_RECOUNT_S 60
 /* How long the writer waits for more turns to commit together, when the
- * last commit held more than STORE_COALESCE_MIN (a backlog: the wait
- * then saves commits).  At moderate load, batches of two or three, the
- * wait only delayed every reply by it: at 1,000 sessions asking 6,600
- * questions/s, median 0.85 -> 0.26 ms and p99 7.6-9.6 -> 3.8-5.1 ms
- * without it, while saturation still waits and keeps its throughput. */
+ * last commit held more than STORE_COALESCE_MIN: a backlog, where the
+ * wait saves commits.  Below that, batches of two or three, a wait would
+ * only delay every reply by as much (docs/performance.md). */
 #define STORE_COALESCE_US 250
 #define STORE_COALESCE_MIN 4
 
