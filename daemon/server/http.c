@@ -246,22 +246,16 @@ http_api(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 }
 
 int
-http_origin_ok(struct lws *wsi, char *out, size_t size)
+http_origin_allowed(const char *origin, const char *host,
+    char *const *allow, int nallow)
 {
-	char origin[256], host[256];
 	const char *o;
-	int n = lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN);
 
-	snprintf(out, size, "%s", n > 0 ? origin : "");
-	if (n == 0)
-		return 1;       /* not a browser: Origin protects browsers only */
-	if (n < 0)
-		return 0;
-	for (int i = 0; i < srv.cfg->norigins; i++)
-		if (strcmp(srv.cfg->origins[i], "*") == 0 ||
-		    strcasecmp(srv.cfg->origins[i], origin) == 0)
+	for (int i = 0; i < nallow; i++)
+		if (strcmp(allow[i], "*") == 0 ||
+		    strcasecmp(allow[i], origin) == 0)
 			return 1;
-	if (lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST) <= 0)
+	if (host == NULL)
 		return 0;
 	if (strncasecmp(origin, "http://", 7) == 0)
 		o = origin + 7;
@@ -270,4 +264,20 @@ http_origin_ok(struct lws *wsi, char *out, size_t size)
 	else
 		return 0;
 	return strcasecmp(o, host) == 0;
+}
+
+int
+http_origin_ok(struct lws *wsi, char *out, size_t size)
+{
+	char origin[256], host[256];
+	int n = lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN);
+
+	snprintf(out, size, "%s", n > 0 ? origin : "");
+	if (n == 0)
+		return 1;       /* not a browser: Origin protects browsers only */
+	if (n < 0)
+		return 0;       /* longer than any origin we could allow */
+	return http_origin_allowed(origin, lws_hdr_copy(wsi, host, sizeof host,
+	    WSI_TOKEN_HOST) > 0 ? host : NULL, srv.cfg->origins,
+	    srv.cfg->norigins);
 }
