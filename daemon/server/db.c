@@ -271,14 +271,13 @@ db_do_load(struct db *d, struct store_job *j)
 	return 0;
 }
 
-static int
-db_do_turn(struct db *d, struct store_job *j)
+/* A turn whose id this session has already had answered: j->found set
+ * and the stored reply in j->result. */
+static void
+db_turn_repeat(struct db *d, struct store_job *j)
 {
 	sqlite3_stmt *st;
 	const char *prev = NULL;
-	const char *slots = j->slots ? j->slots : "{}";
-	int64_t seen = 0;
-	int rc, exists = 0;
 
 	if (d->o.transcripts) {
 		st = d->q[Q_LOOKUP];
@@ -299,6 +298,17 @@ db_do_turn(struct db *d, struct store_job *j)
 			j->result = json_loads(r, 0, NULL);
 		}
 	}
+}
+
+static int
+db_do_turn(struct db *d, struct store_job *j)
+{
+	sqlite3_stmt *st;
+	const char *slots = j->slots ? j->slots : "{}";
+	int64_t seen = 0;
+	int rc, exists = 0;
+
+	db_turn_repeat(d, j);
 	if (j->found)
 		return 0;
 	st = d->q[Q_SESSION];

@@ -153,10 +153,52 @@ met_head(struct jw *b, const char *name, const char *type,
 	met_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* Replies by kind and intent (every fallback row, other rows once
+ * counted), then the fallbacks' sum. */
+static void
+met_render_replies(struct jw *b)
+{
+	unsigned long fallbacks = 0;
+
+	met_head(b, "slated_replies_total", "counter",
+	    "Replies by kind and intent (answered once; repeats of a stored "
+	    "reply are not counted).");
+	for (int k = 0; k < MET_NKIND; k++)
+		for (int i = 0; i < MET_NINTENT; i++) {
+			if (met.replies[k][i] == 0 && k != ENG_FALLBACK)
+				continue;
+			met_printf(b, "slated_replies_total{kind=\"%s\","
+			    "intent=\"%s\"} %lu\n", met_kind_label(k),
+			    met_intent_label(i), met.replies[k][i]);
+		}
+	for (int i = 0; i < MET_NINTENT; i++)
+		fallbacks += met.replies[ENG_FALLBACK][i];
+	met_head(b, "slated_fallbacks_total", "counter",
+	    "Questions the engine could not answer.");
+	met_printf(b, "slated_fallbacks_total %lu\n", fallbacks);
+}
+
+/* The process gauges, when known. */
+static void
+met_render_process(struct jw *b, const struct met_gauges *g)
+{
+	/* the usual process_* names, so that standard dashboards work */
+	if (g->open_fds >= 0) {
+		met_head(b, "process_open_fds", "gauge",
+		    "Open file descriptors.");
+		met_printf(b, "process_open_fds %ld\n", g->open_fds);
+	}
+	if (g->rss_bytes >= 0) {
+		met_head(b, "process_resident_memory_bytes", "gauge",
+		    "Resident memory size in bytes.");
+		met_printf(b, "process_resident_memory_bytes %.0f\n",
+		    g->rss_bytes);
+	}
+}
+
 char *
 met_render(const struct met_gauges *g, size_t *len)
 {
-	unsigned long fallbacks = 0;
 	struct jw b;
 
 	jw_grow(&b, 8192);
@@ -183,22 +225,7 @@ met_render(const struct met_gauges *g, size_t *len)
 	for (int i = 0; i < WIRE_NTYPE; i++)
 		met_printf(&b, "slated_messages_total{type=\"%s\"} %lu\n",
 		    wire_type_name((enum wire_type)i), met.messages[i]);
-	met_head(&b, "slated_replies_total", "counter",
-	    "Replies by kind and intent (answered once; repeats of a stored "
-	    "reply are not counted).");
-	for (int k = 0; k < MET_NKIND; k++)
-		for (int i = 0; i < MET_NINTENT; i++) {
-			if (met.replies[k][i] == 0 && k != ENG_FALLBACK)
-				continue;
-			met_printf(&b, "slated_replies_total{kind=\"%s\","
-			    "intent=\"%s\"} %lu\n", met_kind_label(k),
-			    met_intent_label(i), met.replies[k][i]);
-		}
-	for (int i = 0; i < MET_NINTENT; i++)
-		fallbacks += met.replies[ENG_FALLBACK][i];
-	met_head(&b, "slated_fallbacks_total", "counter",
-	    "Questions the engine could not answer.");
-	met_printf(&b, "slated_fallbacks_total %lu\n", fallbacks);
+	met_render_replies(&b);
 	met_head(&b, "slated_errors_total", "counter",
 	    "Protocol errors sent, by code.");
 	for (int i = 0; i < WIRE_NCODE; i++)
@@ -231,18 +258,7 @@ met_render(const struct met_gauges *g, size_t *len)
 	    "Pattern matches stopped by the match or depth limit.");
 	met_printf(&b, "slated_regex_limit_hits_total %lu\n",
 	    met.regex_retired + g->regex_limit_hits);
-	/* the usual process_* names, so that standard dashboards work */
-	if (g->open_fds >= 0) {
-		met_head(&b, "process_open_fds", "gauge",
-		    "Open file descriptors.");
-		met_printf(&b, "process_open_fds %ld\n", g->open_fds);
-	}
-	if (g->rss_bytes >= 0) {
-		met_head(&b, "process_resident_memory_bytes", "gauge",
-		    "Resident memory size in bytes.");
-		met_printf(&b, "process_resident_memory_bytes %.0f\n",
-		    g->rss_bytes);
-	}
+	met_render_process(&b, g);
 	*len = jw_len(&b);
 	return jw_take(&b);
 }
