@@ -1,10 +1,10 @@
 /* ckpt.c - the store's checkpointer thread (see ckpt.h). */
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "ckpt.h"
+#include "thr.h"
 #include "common/xmem.h"
 
 struct ckpt {
@@ -115,8 +115,6 @@ ckpt_start(sqlite3 *db)
 	const char *file = sqlite3_db_filename(db, "main");
 	struct ckpt *c;
 	pthread_condattr_t ca;
-	sigset_t all, old;
-	int rc;
 
 	if (!ckpt_is_wal(db) || file == NULL || file[0] == '\0')
 		return NULL;
@@ -138,12 +136,7 @@ ckpt_start(sqlite3 *db)
 	pthread_cond_init(&c->cv, &ca);
 	pthread_condattr_destroy(&ca);
 	clock_gettime(CLOCK_MONOTONIC, &c->last);
-	/* signals are the main thread's business: see slated.c */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(&c->thread, NULL, ckpt_main, c);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
+	if (thr_start(&c->thread, ckpt_main, c) != 0) {
 		pthread_mutex_destroy(&c->mu);
 		pthread_cond_destroy(&c->cv);
 		pthread_cond_destroy(&c->done);

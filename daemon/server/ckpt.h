@@ -14,21 +14,19 @@
 
 #include <sqlite3.h>
 
-/* SQLite's own threshold (1,000 frames of 4 KB). */
+/* SQLite's own threshold. */
 #define CKPT_FRAMES 1000
 #define CKPT_IDLE_MS 1000
-/* Passes asked for because the writer went idle: at most one this often
- * (under callgrind they cost more than they saved when asked each time). */
+/* Passes asked for because the writer went idle: at most one this often,
+ * since a pass asked at every idle moment costs more than it saves. */
 #define CKPT_GAP_MS 1000
 /* The WAL's bound.  Past it the writer waits, between two batches and
  * after their replies are on their way, for a pass that lets the next
  * commit start the WAL over: two fsyncs and what was committed since the
- * last pass, 10-50 ms on the benchmark machine.  A turn adds about 10 KB
- * of WAL at moderate load (whole 4 KB pages: the table's last page, an
- * index leaf, page 1), so at half of slated's capacity a 64 MB bound was
- * reached about once a second and its waits held 1 % of replies back by
- * 10 ms or more; 256 MB makes them four times rarer and is still a small
- * file to read back after a kill -9. */
+ * last pass.  Every turn adds whole pages to the WAL, so the bound is
+ * set high enough for such waits to be rare under load and low enough
+ * for the file to be read back quickly after a kill -9
+ * (docs/performance.md, "Findings"). */
 #define CKPT_MAX_FRAMES 65536
 
 struct ckpt;

@@ -13,6 +13,7 @@
 #include "met.h"
 #include "srv.h"
 #include "store.h"
+#include "common/xmem.h"
 
 /* The page at / embeds the widget exactly as a school would: scripts and
  * styles from files only, the socket to this server.  frame-ancestors
@@ -56,21 +57,14 @@ http_healthz(size_t *len)
 	    "queued", store_queued(srv.store),
 	    "reload", srv.reload ? "running" : srv.reload_status);
 	if (j == NULL)
-		return NULL;
+		return NULL;    /* json_pack refuses text that is not UTF-8 */
 	s = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
-	if (s) {
-		/* a trailing newline is kind to curl users */
-		*len = strlen(s);
-		char *t = realloc(s, *len + 2);
-		if (t == NULL) {
-			free(s);
-			return NULL;
-		}
-		s = t;
-		s[(*len)++] = '\n';
-		s[*len] = '\0';
-	}
+	/* a trailing newline is kind to curl users */
+	*len = strlen(s);
+	s = xrealloc(s, *len + 2);
+	s[(*len)++] = '\n';
+	s[*len] = '\0';
 	return s;
 }
 
@@ -149,8 +143,8 @@ http_text(struct lws *wsi, struct http_req *r, unsigned status,
     const char *text)
 {
 	free(r->body);
-	r->body = strdup(text);
-	r->len = r->body ? strlen(r->body) : 0;
+	r->body = xstrdup(text);
+	r->len = strlen(r->body);
 	return http_respond(wsi, r, status, "text/plain; charset=utf-8");
 }
 
@@ -206,14 +200,12 @@ http_api(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		if (strcmp(uri, "/healthz") == 0) {
 			r->body = http_healthz(&r->len);
 			if (r->body == NULL)
-				return 1;
+				return 1;       /* no health to tell: hang up */
 			return http_respond(wsi, r, HTTP_STATUS_OK,
 			    "application/json");
 		}
 		if (strcmp(uri, "/metrics") == 0) {
 			r->body = http_metrics(&r->len);
-			if (r->body == NULL)
-				return 1;
 			return http_respond(wsi, r, HTTP_STATUS_OK,
 			    "text/plain; version=0.0.4; charset=utf-8");
 		}
@@ -228,10 +220,8 @@ http_api(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			break;
 		/* lws_write needs LWS_PRE bytes in front of what it sends */
 		{
-			unsigned char *b = malloc(LWS_PRE + r->len);
+			unsigned char *b = xmalloc(LWS_PRE + r->len);
 
-			if (b == NULL)
-				return -1;
 			memcpy(b + LWS_PRE, r->body, r->len);
 			n = lws_write(wsi, b + LWS_PRE, r->len,
 			    LWS_WRITE_HTTP_FINAL);
@@ -256,22 +246,16 @@ http_api(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 }
 
 int
-http_origin_ok(struct lws *wsi, char *out, size_t size)
+http_origin_allowed(const char *origin, const char *host,
+    char *const *allow, int nallow)
 {
-	char origin[256], host[256];
 	const char *o;
-	int n = lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN);
 
-	snprintf(out, size, "%s", n > 0 ? origin : "");
-	if (n == 0)
-		return 1;       /* not a browser: Origin protects browsers only */
-	if (n < 0)
-		return 0;
-	for (int i = 0; i < srv.cfg->norigins; i++)
-		if (strcmp(srv.cfg->origins[i], "*") == 0 ||
-		    strcasecmp(srv.cfg->origins[i], origin) == 0)
+	for (int i = 0; i < nallow; i++)
+		if (strcmp(allow[i], "*") == 0 ||
+		    strcasecmp(allow[i], origin) == 0)
 			return 1;
-	if (lws_hdr_copy(wsi, host, sizeof host, WSI_TOKEN_HOST) <= 0)
+	if (host == NULL)
 		return 0;
 	if (strncasecmp(origin, "http://", 7) == 0)
 		o = origin + 7;
@@ -280,4 +264,20 @@ http_origin_ok(struct lws *wsi, char *out, size_t size)
 	else
 		return 0;
 	return strcasecmp(o, host) == 0;
+}
+
+int
+http_origin_ok(struct lws *wsi, char *out, size_t size)
+{
+	char origin[256], host[256];
+	int n = lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN);
+
+	snprintf(out, size, "%s", n > 0 ? origin : "");
+	if (n == 0)
+		return 1;       /* not a browser: Origin protects browsers only */
+	if (n < 0)
+		return 0;       /* longer than any origin we could allow */
+	return http_origin_allowed(origin, lws_hdr_copy(wsi, host, sizeof host,
+	    WSI_TOKEN_HOST) > 0 ? host : NULL, srv.cfg->origins,
+	    srv.cfg->norigins);
 }

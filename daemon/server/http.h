@@ -22,6 +22,11 @@ int http_api(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 /* Is this upgrade's Origin acceptable: absent, same as Host, or listed in
  * --allow-origin?  The origin found is copied to out for the log. */
 int http_origin_ok(struct lws *wsi, char *out, size_t size);
+/* The rule itself: origin (present) is allowed when one of allow[] is it
+ * (any case) or "*", or when it is http:// or https:// and then host
+ * exactly (any case; host NULL when the request has none). */
+int http_origin_allowed(const char *origin, const char *host,
+    char *const *allow, int nallow);
 /* Answer a request with a short text/plain status and no upgrade.
  * Returns what the callback must return. */
 int http_refuse(struct lws *wsi, unsigned status, const char *text);

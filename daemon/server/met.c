@@ -1,37 +1,28 @@
 /* met.c - counters and their Prometheus text rendering.  Label values are
- * fixed tables (kinds, intents, error codes) so the series count is
- * bounded whatever clients send. */
+ * fixed tables (the engine's kinds and intents, wire.h's types, codes and
+ * refusals) so the series count is bounded whatever clients send. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "engine/val.h"
 #include "met.h"
+#include "common/jw.h"
+#include "common/xmem.h"
 
 /* Kinds and intents are the engine's tables (engine/val.h); a reply with
  * no intent counts as "none", a name the table lacks as "other". */
 #define MET_NKIND (ENG_NKIND + 1)
 #define MET_NINTENT (ENG_I_N + 2)
-static const char *const met_types[] = { "hello", "ask", "reset", "forget",
-	"other" };
-#define MET_NTYPE 5
-static const char *const met_codes[] = { "bad_json", "bad_type",
-	"bad_field", "too_long", "rate_limited", "storage", "shutting_down",
-	"other" };
-#define MET_NCODE 8
-static const char *const met_reasons[] = { "origin", "path", "limit",
-	"per_ip", "tcp_per_ip", "shutting_down", "other" };
-#define MET_NREASON 7
 static const double met_bounds[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01,
 	0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5 };
 #define MET_NBUCKET (sizeof met_bounds / sizeof met_bounds[0])
 
 static struct {
 	unsigned long conns_total, conns_closed;
-	unsigned long refused[MET_NREASON];
-	unsigned long messages[MET_NTYPE];
+	unsigned long refused[WIRE_NREFUSAL];
+	unsigned long messages[WIRE_NTYPE];
 	unsigned long replies[MET_NKIND][MET_NINTENT];
-	unsigned long errors[MET_NCODE];
+	unsigned long errors[WIRE_NCODE];
 	unsigned long buckets[MET_NBUCKET];
 	unsigned long lat_count;
 	double lat_sum;
@@ -39,23 +30,12 @@ static struct {
 	unsigned long regex_retired;   /* hits of engines reloaded away */
 } met;
 
-static int
-met_index(const char *const *names, int n, const char *s)
+/* An enum's value as a counter index: the last one ("other") when out of
+ * range. */
+static unsigned
+met_index(int v, unsigned n)
 {
-	for (int i = 0; i < n - 1; i++)
-		if (s && strcmp(names[i], s) == 0)
-			return i;
-	return n - 1;
-}
-
-/* The index of a kind name; the last one for a name the engine lacks. */
-static int
-met_kind(const char *kind)
-{
-	for (int k = 0; k < ENG_NKIND; k++)
-		if (kind && strcmp(eng_kind_name((enum eng_kind)k), kind) == 0)
-			return k;
-	return ENG_NKIND;
+	return v >= 0 && (unsigned)v < n ? (unsigned)v : n - 1;
 }
 
 static const char *
@@ -81,21 +61,21 @@ met_conn(int opened)
 }
 
 void
-met_refused(const char *reason)
+met_refused(enum wire_refusal r)
 {
-	met.refused[met_index(met_reasons, MET_NREASON, reason)]++;
+	met.refused[met_index((int)r, WIRE_NREFUSAL)]++;
 }
 
 void
-met_message(const char *type)
+met_message(enum wire_type t)
 {
-	met.messages[met_index(met_types, MET_NTYPE, type)]++;
+	met.messages[met_index((int)t, WIRE_NTYPE)]++;
 }
 
 void
-met_reply(const char *kind, const char *intent, double secs)
+met_reply(enum eng_kind kind, const char *intent, double secs)
 {
-	int k = met_kind(kind);
+	unsigned k = met_index((int)kind, MET_NKIND);
 	int i = intent == NULL ? ENG_I_N : eng_intent_find(intent);
 
 	if (i < 0)
@@ -110,9 +90,9 @@ met_reply(const char *kind, const char *intent, double secs)
 }
 
 void
-met_error(const char *code)
+met_error(enum wire_code c)
 {
-	met.errors[met_index(met_codes, MET_NCODE, code)]++;
+	met.errors[met_index((int)c, WIRE_NCODE)]++;
 }
 
 void
@@ -136,61 +116,92 @@ met_regex_carry(unsigned long hits)
 	met.regex_retired += hits;
 }
 
-struct met_buf {
-	char *p;
-	size_t len, cap;
-	int oom;
-};
-
 static void
-met_printf(struct met_buf *b, const char *fmt, ...)
+met_printf(struct jw *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Append one formatted piece; the lines are short, a long one (a long
+ * knowledge version) gets a buffer of its own. */
 static void
-met_printf(struct met_buf *b, const char *fmt, ...)
+met_printf(struct jw *w, const char *fmt, ...)
 {
+	char line[256], *big;
 	va_list ap;
 	int n;
 
-	if (b->oom)
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		abort();                /* no format here can fail */
+	if ((size_t)n < sizeof line) {
+		jw_raw(w, line, (size_t)n);
 		return;
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->oom = 1;
-			return;
-		}
-		if ((size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return;
-		}
-		char *q = realloc(b->p, b->cap * 2 + (size_t)n);
-		if (q == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->p = q;
-		b->cap = b->cap * 2 + (size_t)n;
 	}
+	big = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	jw_raw(w, big, (size_t)n);
+	free(big);
 }
 
 static void
-met_head(struct met_buf *b, const char *name, const char *type,
+met_head(struct jw *b, const char *name, const char *type,
     const char *help)
 {
 	met_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+/* Replies by kind and intent (every fallback row, other rows once
+ * counted), then the fallbacks' sum. */
+static void
+met_render_replies(struct jw *b)
+{
+	unsigned long fallbacks = 0;
+
+	met_head(b, "slated_replies_total", "counter",
+	    "Replies by kind and intent (answered once; repeats of a stored "
+	    "reply are not counted).");
+	for (int k = 0; k < MET_NKIND; k++)
+		for (int i = 0; i < MET_NINTENT; i++) {
+			if (met.replies[k][i] == 0 && k != ENG_FALLBACK)
+				continue;
+			met_printf(b, "slated_replies_total{kind=\"%s\","
+			    "intent=\"%s\"} %lu\n", met_kind_label(k),
+			    met_intent_label(i), met.replies[k][i]);
+		}
+	for (int i = 0; i < MET_NINTENT; i++)
+		fallbacks += met.replies[ENG_FALLBACK][i];
+	met_head(b, "slated_fallbacks_total", "counter",
+	    "Questions the engine could not answer.");
+	met_printf(b, "slated_fallbacks_total %lu\n", fallbacks);
+}
+
+/* The process gauges, when known. */
+static void
+met_render_process(struct jw *b, const struct met_gauges *g)
+{
+	/* the usual process_* names, so that standard dashboards work */
+	if (g->open_fds >= 0) {
+		met_head(b, "process_open_fds", "gauge",
+		    "Open file descriptors.");
+		met_printf(b, "process_open_fds %ld\n", g->open_fds);
+	}
+	if (g->rss_bytes >= 0) {
+		met_head(b, "process_resident_memory_bytes", "gauge",
+		    "Resident memory size in bytes.");
+		met_printf(b, "process_resident_memory_bytes %.0f\n",
+		    g->rss_bytes);
+	}
+}
+
 char *
 met_render(const struct met_gauges *g, size_t *len)
 {
-	struct met_buf b = { .p = malloc(8192), .cap = 8192 };
-	unsigned long fallbacks = 0;
+	struct jw b;
 
-	if (b.p == NULL)
-		return NULL;
+	jw_grow(&b, 8192);
 	met_head(&b, "slated_uptime_seconds", "gauge", "Seconds since start.");
 	met_printf(&b, "slated_uptime_seconds %.0f\n", g->uptime);
 	met_head(&b, "slated_knowledge_info", "gauge",
@@ -205,35 +216,21 @@ met_render(const struct met_gauges *g, size_t *len)
 	met_printf(&b, "slated_connections_total %lu\n", met.conns_total);
 	met_head(&b, "slated_connections_refused_total", "counter",
 	    "WebSocket upgrades refused, by reason.");
-	for (int i = 0; i < MET_NREASON; i++)
+	for (int i = 0; i < WIRE_NREFUSAL; i++)
 		met_printf(&b, "slated_connections_refused_total{reason=\"%s\"}"
-		    " %lu\n", met_reasons[i], met.refused[i]);
+		    " %lu\n", wire_refusal_name((enum wire_refusal)i),
+		    met.refused[i]);
 	met_head(&b, "slated_messages_total", "counter",
 	    "Client messages received, by type.");
-	for (int i = 0; i < MET_NTYPE; i++)
+	for (int i = 0; i < WIRE_NTYPE; i++)
 		met_printf(&b, "slated_messages_total{type=\"%s\"} %lu\n",
-		    met_types[i], met.messages[i]);
-	met_head(&b, "slated_replies_total", "counter",
-	    "Replies by kind and intent (answered once; repeats of a stored "
-	    "reply are not counted).");
-	for (int k = 0; k < MET_NKIND; k++)
-		for (int i = 0; i < MET_NINTENT; i++) {
-			if (met.replies[k][i] == 0 && k != ENG_FALLBACK)
-				continue;
-			met_printf(&b, "slated_replies_total{kind=\"%s\","
-			    "intent=\"%s\"} %lu\n", met_kind_label(k),
-			    met_intent_label(i), met.replies[k][i]);
-		}
-	for (int i = 0; i < MET_NINTENT; i++)
-		fallbacks += met.replies[ENG_FALLBACK][i];
-	met_head(&b, "slated_fallbacks_total", "counter",
-	    "Questions the engine could not answer.");
-	met_printf(&b, "slated_fallbacks_total %lu\n", fallbacks);
+		    wire_type_name((enum wire_type)i), met.messages[i]);
+	met_render_replies(&b);
 	met_head(&b, "slated_errors_total", "counter",
 	    "Protocol errors sent, by code.");
-	for (int i = 0; i < MET_NCODE; i++)
+	for (int i = 0; i < WIRE_NCODE; i++)
 		met_printf(&b, "slated_errors_total{code=\"%s\"} %lu\n",
-		    met_codes[i], met.errors[i]);
+		    wire_code_name((enum wire_code)i), met.errors[i]);
 	met_head(&b, "slated_reply_seconds", "histogram",
 	    "From a question's arrival to its reply being queued, storage "
 	    "included.");
@@ -261,22 +258,7 @@ met_render(const struct met_gauges *g, size_t *len)
 	    "Pattern matches stopped by the match or depth limit.");
 	met_printf(&b, "slated_regex_limit_hits_total %lu\n",
 	    met.regex_retired + g->regex_limit_hits);
-	/* the usual process_* names, so that standard dashboards work */
-	if (g->open_fds >= 0) {
-		met_head(&b, "process_open_fds", "gauge",
-		    "Open file descriptors.");
-		met_printf(&b, "process_open_fds %ld\n", g->open_fds);
-	}
-	if (g->rss_bytes >= 0) {
-		met_head(&b, "process_resident_memory_bytes", "gauge",
-		    "Resident memory size in bytes.");
-		met_printf(&b, "process_resident_memory_bytes %.0f\n",
-		    g->rss_bytes);
-	}
-	if (b.oom) {
-		free(b.p);
-		return NULL;
-	}
-	*len = b.len;
-	return b.p;
+	met_render_process(&b, g);
+	*len = jw_len(&b);
+	return jw_take(&b);
 }

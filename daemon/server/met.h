@@ -3,6 +3,8 @@
 #define SLATE_MET_H
 
 #include <stddef.h>
+#include "engine/val.h"
+#include "wire.h"
 
 /* Values owned elsewhere, sampled when /metrics is rendered. */
 struct met_gauges {
@@ -17,16 +19,16 @@ struct met_gauges {
 };
 
 void met_conn(int opened);
-void met_refused(const char *reason);   /* origin, path, limit, per_ip... */
-void met_message(const char *type);     /* hello, ask, reset, forget, other */
+void met_refused(enum wire_refusal r);
+void met_message(enum wire_type t);
 /* A new reply: intent NULL for none; secs from the ask to the reply. */
-void met_reply(const char *kind, const char *intent, double secs);
-void met_error(const char *code);
+void met_reply(enum eng_kind kind, const char *intent, double secs);
+void met_error(enum wire_code c);
 void met_reload(int ok);
 void met_store_error(void);
 /* An engine is retired by a reload: its regex limit hits stay counted. */
 void met_regex_carry(unsigned long hits);
-/* The Prometheus text exposition; malloc'd, *len set.  NULL on OOM. */
+/* The Prometheus text exposition; malloc'd, *len set. */
 char *met_render(const struct met_gauges *g, size_t *len);
 
 #endif

@@ -7,7 +7,7 @@
  * history.  When the store fails (disk full, read-only, locked past the
  * busy timeout) the answer is sent anyway, marked "stored": false: Slate
  * keeps answering without storage rather than going silent, and says so in
- * /healthz and the log (ws.c). */
+ * /healthz and the log (loop.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,7 @@
 #include "log.h"
 #include "met.h"
 #include "proto.h"
-#include "srv.h"
+#include "wire.h"
 #include "common/jw.h"
 #include "common/xmem.h"
 
@@ -52,15 +52,16 @@ proto_state_text(const struct eng_state *st)
 }
 
 void
-proto_init(struct proto_conn *c, const struct proto_io *io, uint64_t serial,
-    const char *peer)
+proto_init(struct proto_conn *c, const struct proto_env *env,
+    const struct proto_io *io, uint64_t serial, const char *peer)
 {
 	memset(c, 0, sizeof *c);
+	c->env = env;
 	c->io = io;
 	c->serial = serial;
 	snprintf(c->peer, sizeof c->peer, "%s", peer ? peer : "");
-	c->tokens = srv.cfg->burst;
-	c->refilled = srv_now();
+	c->tokens = c->env->cfg->burst;
+	c->refilled = c->env->now();
 	eng_state_init(&c->st);
 }
 
@@ -71,8 +72,9 @@ proto_send(struct proto_conn *c, json_t *msg)
 
 	json_decref(msg);
 	if (s == NULL) {
-		/* Only out of memory gets here.  The client must still get
-		 * its one answer, so send a fixed one. */
+		/* A message jansson would not build (json_pack refuses text
+		 * that is not UTF-8; running out of memory aborts, in xmem).
+		 * The client must still get its one answer: a fixed one. */
 		static const char oom[] = "{\"type\":\"error\",\"re\":null,"
 		    "\"code\":\"storage\",\"text\":\"The server is short of "
 		    "memory. Please try again.\"}";
@@ -90,13 +92,13 @@ proto_send(struct proto_conn *c, json_t *msg)
  * Too many in a row and the client is treated as abusive: the error is
  * still sent, then the connection is closed with 1008. */
 static void
-proto_error(struct proto_conn *c, const char *re, const char *code,
+proto_error(struct proto_conn *c, const char *re, enum wire_code code,
     const char *text)
 {
 	met_error(code);
 	proto_send(c, json_pack("{s:s,s:s?,s:s,s:s}", "type", "error", "re",
-	    re, "code", code, "text", text));
-	if (++c->errors >= srv.cfg->max_errors && c->close_code == 0) {
+	    re, "code", wire_code_name(code), "text", text));
+	if (++c->errors >= c->env->cfg->max_errors && c->close_code == 0) {
 		log_warn("conn %llu peer=%s: %d errors in a row, closing",
 		    (unsigned long long)c->serial, c->peer, c->errors);
 		c->close_code = 1008;           /* policy violation */
@@ -107,7 +109,7 @@ proto_error(struct proto_conn *c, const char *re, const char *code,
 static int
 proto_new_token(struct proto_conn *c)
 {
-	if (store_new_token(c->token) != 0) {
+	if (tok_new(c->token) != 0) {
 		c->token[0] = '\0';
 		log_error("no random bytes for a session token");
 		return -1;
@@ -126,7 +128,7 @@ proto_welcome(struct proto_conn *c, int resumed, json_t *history, int stored)
 	struct eng_reply *r = xmalloc(sizeof *r);
 	json_t *rj, *msg;
 
-	eng_welcome(srv.eng, &c->st, r);
+	eng_welcome(*c->env->eng, &c->st, r);
 	rj = eng_reply_json(r);
 	free(r);
 	msg = json_pack("{s:s,s:s,s:b,s:O?,s:O?,s:O?,s:o,s:s,s:{s:i}}",
@@ -135,8 +137,8 @@ proto_welcome(struct proto_conn *c, int resumed, json_t *history, int stored)
 	    "suggestions", json_object_get(rj, "suggestions"),
 	    "slots", json_object_get(rj, "slots"),
 	    "history", history ? history : json_array(),
-	    "version", eng_version(srv.eng),
-	    "limits", "max_text", srv.cfg->max_text);
+	    "version", eng_version(*c->env->eng),
+	    "limits", "max_text", c->env->cfg->max_text);
 	json_decref(rj);
 	if (msg && !stored)
 		json_object_set_new(msg, "stored", json_false());
@@ -150,8 +152,8 @@ static void
 proto_submit(struct proto_conn *c, struct store_job *j, const char *token)
 {
 	j->conn = c->serial;
-	j->ts = srv_wall_ms();
-	j->t0 = srv_now();
+	j->ts = c->env->wall_ms();
+	j->t0 = c->env->now();
 	snprintf(j->token, sizeof j->token, "%s", token ? token : c->token);
 	c->busy = 1;
 	c->io->submit(c, j);
@@ -165,7 +167,7 @@ proto_start_session(struct proto_conn *c, const char *re)
 	struct store_job *j;
 
 	if (proto_new_token(c) != 0) {
-		proto_error(c, re, "storage", "The server cannot start a "
+		proto_error(c, re, WIRE_E_STORAGE, "The server cannot start a "
 		    "conversation right now. Please try again.");
 		return;
 	}
@@ -198,8 +200,8 @@ proto_hello(struct proto_conn *c, json_t *msg, const char *re)
 		return;
 	}
 	tok = proto_str(s);
-	if (tok == NULL || !store_token_valid(tok)) {
-		proto_error(c, re, "bad_field", "The session must be null or "
+	if (tok == NULL || !tok_valid(tok)) {
+		proto_error(c, re, WIRE_E_BAD_FIELD, "The session must be null or "
 		    "a token this server gave you.");
 		return;
 	}
@@ -237,47 +239,47 @@ proto_ask(struct proto_conn *c, json_t *msg, const char *re)
 	size_t len;
 
 	if (re == NULL) {
-		proto_error(c, NULL, "bad_field", "A question needs an \"id\": "
+		proto_error(c, NULL, WIRE_E_BAD_FIELD, "A question needs an \"id\": "
 		    "a string of 1 to 64 characters.");
 		return;
 	}
 	if (!json_is_string(jt)) {
-		proto_error(c, re, "bad_field", "A question needs a \"text\" "
+		proto_error(c, re, WIRE_E_BAD_FIELD, "A question needs a \"text\" "
 		    "string.");
 		return;
 	}
 	text = json_string_value(jt);
 	len = json_string_length(jt);
-	if (utf8_chars(text, len) > (size_t)srv.cfg->max_text) {
+	if (utf8_chars(text, len) > (size_t)c->env->cfg->max_text) {
 		char t[128];
 
 		snprintf(t, sizeof t, "That question is too long. Please keep "
-		    "it under %d characters.", srv.cfg->max_text);
-		proto_error(c, re, "too_long", t);
+		    "it under %d characters.", c->env->cfg->max_text);
+		proto_error(c, re, WIRE_E_TOO_LONG, t);
 		return;
 	}
 	if (memchr(text, '\0', len)) {
-		proto_error(c, re, "bad_field", "The question contains a NUL "
+		proto_error(c, re, WIRE_E_BAD_FIELD, "The question contains a NUL "
 		    "character (\\u0000).");
 		return;
 	}
 	if (blank(text, len)) {
-		proto_error(c, re, "bad_field", "The question is empty.");
+		proto_error(c, re, WIRE_E_BAD_FIELD, "The question is empty.");
 		return;
 	}
 	if (c->token[0] == '\0' && proto_new_token(c) != 0) {
-		proto_error(c, re, "storage", "The server cannot start a "
+		proto_error(c, re, WIRE_E_STORAGE, "The server cannot start a "
 		    "conversation right now. Please try again.");
 		return;
 	}
 	r = xmalloc(sizeof *r);
 	c->next_st = c->st;
-	eng_ask(srv.eng, &c->next_st, text, len, r);
+	eng_ask(*c->env->eng, &c->next_st, text, len, r);
 	c->ask_kind = r->kind;
 	c->ask_intent = r->intent;
 
 	/* The stored turn keeps the reply, whose "text" is the bot's: the
-	 * history reads it from there (store.c), so it is not stored twice. */
+	 * history reads it from there (db.c), so it is not stored twice. */
 	j = store_job_new(STORE_TURN);
 	snprintf(j->id, sizeof j->id, "%s", re);
 	j->user_text = xstrdup(text);
@@ -331,15 +333,16 @@ proto_forget(struct proto_conn *c, const char *re)
 static int
 proto_rate_ok(struct proto_conn *c)
 {
+	const struct cfg *cfg = c->env->cfg;
 	double now;
 
-	if (srv.cfg->rate == 0)
+	if (cfg->rate == 0)
 		return 1;               /* --rate 0: no limit */
-	now = srv_now();
-	c->tokens += (now - c->refilled) * srv.cfg->rate / 60.0;
+	now = c->env->now();
+	c->tokens += (now - c->refilled) * cfg->rate / 60.0;
 	c->refilled = now;
-	if (c->tokens > srv.cfg->burst)
-		c->tokens = srv.cfg->burst;
+	if (c->tokens > cfg->burst)
+		c->tokens = cfg->burst;
 	if (c->tokens < 1)
 		return 0;
 	c->tokens -= 1;
@@ -349,51 +352,46 @@ proto_rate_ok(struct proto_conn *c)
 void
 proto_message(struct proto_conn *c, const char *buf, size_t len, int binary)
 {
-	static const char *const types[] = { "hello", "ask", "reset",
-		"forget" };
 	json_error_t jerr;
 	json_t *msg;
-	const char *type, *re = NULL, *id;
-	int t = -1;
+	const char *re = NULL, *id;
+	enum wire_type t;
 
 	if (binary) {
-		met_message("other");
-		proto_error(c, NULL, "bad_json", "Messages must be JSON text, "
+		met_message(WIRE_OTHER);
+		proto_error(c, NULL, WIRE_E_BAD_JSON, "Messages must be JSON text, "
 		    "not binary.");
 		return;
 	}
 	msg = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (msg == NULL || !json_is_object(msg)) {
 		json_decref(msg);
-		met_message("other");
-		proto_error(c, NULL, "bad_json", "That message was not a JSON "
+		met_message(WIRE_OTHER);
+		proto_error(c, NULL, WIRE_E_BAD_JSON, "That message was not a JSON "
 		    "object, so it was ignored.");
 		return;
 	}
 	id = proto_str(json_object_get(msg, "id"));
 	if (id && id[0] && strlen(id) < STORE_ID_MAX)
 		re = id;
-	type = proto_str(json_object_get(msg, "type"));
-	for (int i = 0; type && i < 4; i++)
-		if (strcmp(type, types[i]) == 0)
-			t = i;
-	met_message(t >= 0 ? types[t] : "other");
+	t = wire_type_find(proto_str(json_object_get(msg, "type")));
+	met_message(t);
 	if (!proto_rate_ok(c)) {
-		proto_error(c, re, "rate_limited", "You are sending messages "
+		proto_error(c, re, WIRE_E_RATE_LIMITED, "You are sending messages "
 		    "too fast. Please wait a moment and try again.");
 	} else if (json_object_get(msg, "type") == NULL) {
-		proto_error(c, re, "bad_type", "A message needs a \"type\": "
+		proto_error(c, re, WIRE_E_BAD_TYPE, "A message needs a \"type\": "
 		    "hello, ask, reset or forget.");
-	} else if (t == 0) {
+	} else if (t == WIRE_HELLO) {
 		proto_hello(c, msg, re);
-	} else if (t == 1) {
+	} else if (t == WIRE_ASK) {
 		proto_ask(c, msg, re);
-	} else if (t == 2) {
+	} else if (t == WIRE_RESET) {
 		proto_reset(c, re);
-	} else if (t == 3) {
+	} else if (t == WIRE_FORGET) {
 		proto_forget(c, re);
 	} else {
-		proto_error(c, re, "bad_type", "Unknown message type. Use "
+		proto_error(c, re, WIRE_E_BAD_TYPE, "Unknown message type. Use "
 		    "hello, ask, reset or forget.");
 	}
 	json_decref(msg);
@@ -406,7 +404,7 @@ proto_repeat(struct proto_conn *c, struct store_job *j, const char *re)
 	log_info("conn %llu: repeated id, stored reply sent",
 	    (unsigned long long)c->serial);
 	if (j->result == NULL) {
-		proto_error(c, re, "storage", "The earlier answer could not "
+		proto_error(c, re, WIRE_E_STORAGE, "The earlier answer could not "
 		    "be read.");
 		return;
 	}
@@ -422,15 +420,15 @@ proto_turn(struct proto_conn *c, struct store_job *j)
 	char eid[STORE_ID_MAX * 4 + 8], esc[200];
 
 	c->st = c->next_st;
-	met_reply(eng_kind_name(c->ask_kind), c->ask_intent,
-	    srv_now() - j->t0);
+	met_reply(c->ask_kind, c->ask_intent,
+	    c->env->now() - j->t0);
 	if (log_on(LOG_DEBUG))
 		log_debug("conn %llu: reply re=%s kind=%s intent=%s %.2f ms%s",
 		    (unsigned long long)c->serial,
 		    log_esc(eid, sizeof eid, j->id, strlen(j->id)),
 		    eng_kind_name(c->ask_kind),
 		    c->ask_intent ? c->ask_intent : "none",
-		    (srv_now() - j->t0) * 1e3, j->rc ? " (not stored)" : "");
+		    (c->env->now() - j->t0) * 1e3, j->rc ? " (not stored)" : "");
 	if (c->ask_kind == ENG_FALLBACK)
 		log_info("conn %llu: fallback%s %s",
 		    (unsigned long long)c->serial, j->rc ? " (not stored)" :
@@ -493,7 +491,7 @@ proto_done(struct proto_conn *c, struct store_job *j)
 
 		c->st = c->next_st;
 		c->errors = 0;
-		eng_welcome(srv.eng, &c->st, r);
+		eng_welcome(*c->env->eng, &c->st, r);
 		rj = eng_reply_json(r);
 		free(r);
 		m = json_pack("{s:s,s:s?,s:s,s:s,s:O?,s:O?}", "type", "reset",
@@ -510,7 +508,7 @@ proto_done(struct proto_conn *c, struct store_job *j)
 	case STORE_FORGET:
 		if (!ok) {
 			/* not deleted: never say it was */
-			proto_error(c, re, "storage", "The conversation could "
+			proto_error(c, re, WIRE_E_STORAGE, "The conversation could "
 			    "not be deleted right now. Please try again.");
 			break;
 		}

@@ -1,8 +1,9 @@
 /* proto.h - the chat protocol without a socket: one complete client message
  * in, exactly one answer out, either at once or when the store job it
  * started comes back.  ws.c feeds it from libwebsockets; the fuzz target
- * tests/fuzz/fuzz_proto.c feeds it bytes.  Uses the loop-wide srv (engine,
- * configuration, clock) and runs on the event loop thread only. */
+ * tests/fuzz/fuzz_proto.c feeds it bytes.  What it needs from the daemon
+ * (settings, engine, clocks) comes in a struct proto_env at proto_init();
+ * it runs on the event loop thread only. */
 #ifndef SLATE_PROTO_H
 #define SLATE_PROTO_H
 
@@ -10,6 +11,9 @@
 #include <stdint.h>
 #include "engine/eng.h"
 #include "store.h"
+#include "tok.h"
+
+struct cfg;
 
 struct proto_conn;
 
@@ -21,14 +25,24 @@ struct proto_io {
 	void (*submit)(struct proto_conn *c, struct store_job *j);
 };
 
+/* What the protocol needs from the daemon, shared by every connection and
+ * outliving them all. */
+struct proto_env {
+	const struct cfg *cfg;      /* max_text, rate, burst, max_errors */
+	struct eng *const *eng;     /* the engine in use: a reload swaps it */
+	double (*now)(void);        /* monotonic seconds */
+	int64_t (*wall_ms)(void);   /* ms since the epoch, for the store */
+};
+
 /* One client's protocol state.  The transport embeds it, sets io, serial
  * and peer with proto_init(), and reads close_code after each answer: when
  * set, the connection is closed with it once the answer is written. */
 struct proto_conn {
+	const struct proto_env *env;
 	const struct proto_io *io;
 	uint64_t serial;            /* names the connection in store jobs */
 	char peer[64];
-	char token[STORE_TOKEN_LEN + 1];  /* "" before a session exists */
+	char token[TOK_LEN + 1];    /* "" before a session exists */
 	struct eng_state st;        /* slots as of the last answered turn */
 	struct eng_state next_st;   /* slots of the turn being stored */
 	enum eng_kind ask_kind;     /* of the turn being stored */
@@ -40,8 +54,9 @@ struct proto_conn {
 	const char *close_why;
 };
 
-void proto_init(struct proto_conn *c, const struct proto_io *io,
-    uint64_t serial, const char *peer);
+/* A new connection's state; env and io must outlive it. */
+void proto_init(struct proto_conn *c, const struct proto_env *env,
+    const struct proto_io *io, uint64_t serial, const char *peer);
 /* One complete message (all its fragments), binary or text.  Exactly one
  * answer follows: through io->send now, or through proto_done() later
  * (then c->busy is set until it comes). */

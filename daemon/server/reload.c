@@ -2,7 +2,6 @@
  * The new engine is private to this thread until reload_finish() hands it
  * to the loop, which then swaps it in and frees the old one. */
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include "engine/eng.h"
 #include "engine/eval.h"
 #include "reload.h"
+#include "thr.h"
 #include "common/xmem.h"
 
 struct reload {
@@ -91,20 +91,13 @@ reload_start(const char *knowledge, const char *patterns,
     const char *conversations, void (*wake)(void *), void *arg)
 {
 	struct reload *r = xcalloc(1, sizeof *r);
-	sigset_t all, old;
-	int rc;
 
 	r->kdir = xstrdup(knowledge);
 	r->pdir = xstrdup(patterns);
 	r->cdir = xstrdup(conversations);
 	r->wake = wake;
 	r->arg = arg;
-	/* signals are the main thread's business: see slated.c */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(&r->thread, NULL, reload_main, r);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
+	if (thr_start(&r->thread, reload_main, r) != 0) {
 		free(r->kdir);
 		free(r->pdir);
 		free(r->cdir);

@@ -1,59 +1,19 @@
 /* slated.c - the Slate daemon: flags, engine, store, signals, then the
- * libwebsockets loop in ws.c until SIGTERM/SIGINT. */
-#include <pthread.h>
+ * libwebsockets loop in loop.c until SIGTERM/SIGINT. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
+#include <jansson.h>
 #include "cfg.h"
 #include "engine/eng.h"
 #include "log.h"
 #include "reload.h"
 #include "srv.h"
 #include "store.h"
-#include "ws.h"
-
-struct server srv;
-
-static pthread_mutex_t srv_wake_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct lws_context *srv_wake_ctx;
-
-double
-srv_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-int64_t
-srv_wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-void
-srv_wake(void *unused)
-{
-	pthread_mutex_lock(&srv_wake_mu);
-	if (srv_wake_ctx)
-		lws_cancel_service(srv_wake_ctx);
-	pthread_mutex_unlock(&srv_wake_mu);
-}
-
-void
-srv_set_wake(struct lws_context *ctx)
-{
-	pthread_mutex_lock(&srv_wake_mu);
-	srv_wake_ctx = ctx;
-	pthread_mutex_unlock(&srv_wake_mu);
-}
+#include "common/xmem.h"
+#include "loop.h"
 
 /* Only the main thread takes signals (the store and reload threads block
  * them all), and it is the thread that creates and destroys the context,
@@ -79,6 +39,9 @@ main(int argc, char **argv)
 	char err[512];
 	int rc;
 
+	/* Running out of memory aborts, in jansson as everywhere (xmem.h):
+	 * no path half-way through a turn tries to carry on without. */
+	json_set_alloc_funcs(xmalloc, free);
 	rc = cfg_parse(&cfg, argc, argv, err, sizeof err);
 	if (rc != 0) {
 		if (rc < 0)
@@ -129,7 +92,7 @@ main(int argc, char **argv)
 	    cfg.no_transcripts ? "slots only" : "slots and transcripts",
 	    cfg.session_days);
 
-	rc = ws_run();
+	rc = loop_run();
 	if (srv.store)
 		store_close(srv.store);
 	/* A reload still running is not waited for: exiting within the

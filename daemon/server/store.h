@@ -11,8 +11,8 @@
 
 #include <stdint.h>
 #include <jansson.h>
+#include "tok.h"
 
-#define STORE_TOKEN_LEN 32   /* 192 random bits, base64url */
 #define STORE_ID_MAX 65      /* longest client message id, with NUL */
 
 enum store_op {
@@ -27,13 +27,13 @@ enum store_op {
 struct store_job {
 	enum store_op op;
 	uint64_t conn;                      /* who asked; 0 for nobody */
-	char token[STORE_TOKEN_LEN + 1];
+	char token[TOK_LEN + 1];
 	char id[STORE_ID_MAX];
 	char *user_text;                    /* TURN, malloc'd */
 	char *reply;                        /* TURN: the whole reply message,
 					       which holds the bot's text
-					       (turns.bot_text is for rows
-					       written before issue 6) */
+					       (turns.bot_text only in rows
+					       of older versions) */
 	char *slots;                        /* CREATE, TURN, RESET: eng_state
 					       JSON */
 	int fallback;                       /* TURN: record as unanswered */
@@ -76,8 +76,5 @@ void store_state(struct store *s, char *buf, size_t size);
 /* Finish every queued job, stop the thread, close the database.  Jobs not
  * yet collected are freed. */
 void store_close(struct store *s);
-/* A new session token from the OS's random source; -1 if none. */
-int store_new_token(char out[STORE_TOKEN_LEN + 1]);
-int store_token_valid(const char *s);
 
 #endif

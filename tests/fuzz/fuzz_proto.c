@@ -1,4 +1,4 @@
-/* fuzz_proto.c - the chat protocol handler (daemon/proto.c), bytes in,
+/* fuzz_proto.c - the chat protocol handler (daemon/server/proto.c), bytes in,
  * answers out, with the real engine and the real store (SQLite in memory,
  * on its own thread, as in slated).  No socket: what libwebsockets does
  * before proto_message() (framing, UTF-8 check, size cap) is not fuzzed
@@ -26,37 +26,32 @@
 #include "engine/eng.h"
 #include "server/log.h"
 #include "server/proto.h"
-#include "server/srv.h"
 #include "server/store.h"
+#include "server/tok.h"
 
 #define FZ_DB "file:fuzz_proto?mode=memory&cache=shared"
 
-struct server srv;
 static struct cfg fz_cfg;
+static struct eng *fz_eng;
+static struct store *fz_store;
 static sqlite3 *fz_db;
 static double fz_clock;
 
-double
-srv_now(void)
+/* The clocks proto reads: a minute passes when the input says so. */
+static double
+fz_now(void)
 {
 	return fz_clock;
 }
 
-int64_t
-srv_wall_ms(void)
+static int64_t
+fz_wall_ms(void)
 {
 	return 1795000000000 + (int64_t)(fz_clock * 1000);
 }
 
-void
-srv_wake(void *unused)
-{
-}
-
-void
-srv_set_wake(struct lws_context *ctx)
-{
-}
+static const struct proto_env fz_env = { &fz_cfg, &fz_eng, fz_now,
+	fz_wall_ms };
 
 /* The store thread's wake-up, as lws_cancel_service() is in slated. */
 static pthread_mutex_t fz_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -108,7 +103,7 @@ fz_submit(struct proto_conn *pc, struct store_job *j)
 		c->failed = j;
 		return;
 	}
-	store_submit(srv.store, j);
+	store_submit(fz_store, j);
 }
 
 static const struct proto_io fz_io = { fz_send, fz_submit };
@@ -127,7 +122,7 @@ fz_drain(struct fz_conn *c)
 				pthread_cond_wait(&fz_cv, &fz_mu);
 			fz_woken = 0;
 			pthread_mutex_unlock(&fz_mu);
-			j = store_done(srv.store);
+			j = store_done(fz_store);
 		}
 		for (; j; j = next) {
 			next = j->next;
@@ -198,7 +193,7 @@ fz_check(struct fz_conn *c, const char *id)
 		}
 	}
 	if (sess && !json_is_null(sess) && (!json_is_string(sess) ||
-	    !store_token_valid(json_string_value(sess)))) {
+	    !tok_valid(json_string_value(sess)))) {
 		fprintf(stderr, "bad session: %s\n", c->last);
 		abort();
 	}
@@ -236,7 +231,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	struct fz_conn c;
 	char err[1024], idbuf[STORE_ID_MAX];
 
-	if (srv.eng == NULL) {
+	if (fz_eng == NULL) {
 		/* one in-memory database shared by the store and fz_db,
 		 * which empties it after each input (opening a new store
 		 * per input would cost more than the input itself) */
@@ -247,19 +242,18 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		fz_cfg.rate = 30;
 		fz_cfg.burst = 10;
 		fz_cfg.max_errors = 20;
-		srv.cfg = &fz_cfg;
 		log_set_level(LOG_ERROR);
-		srv.eng = eng_load(SLATE_SOURCE_DIR "/knowledge",
+		fz_eng = eng_load(SLATE_SOURCE_DIR "/knowledge",
 		    SLATE_SOURCE_DIR "/patterns", err, sizeof err);
-		if (srv.eng == NULL) {
+		if (fz_eng == NULL) {
 			fprintf(stderr, "%s\n", err);
 			abort();
 		}
 	}
-	if (srv.store == NULL) {
-		srv.store = store_open(FZ_DB, &so, fz_wake, NULL, err,
+	if (fz_store == NULL) {
+		fz_store = store_open(FZ_DB, &so, fz_wake, NULL, err,
 		    sizeof err);
-		if (srv.store == NULL || sqlite3_open(FZ_DB, &fz_db) !=
+		if (fz_store == NULL || sqlite3_open(FZ_DB, &fz_db) !=
 		    SQLITE_OK) {
 			fprintf(stderr, "%s\n", err);
 			abort();
@@ -267,7 +261,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	}
 	fz_clock = 1000;
 	memset(&c, 0, sizeof c);
-	proto_init(&c.p, &fz_io, 1, "127.0.0.1");
+	proto_init(&c.p, &fz_env, &fz_io, 1, "127.0.0.1");
 	while (p < end && c.p.close_code == 0) {
 		int binary = 0;
 		size_t n;

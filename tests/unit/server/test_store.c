@@ -1,14 +1,13 @@
-/* test_store.c - the session store on its own, without the daemon.
- * Exercises: a session created, a turn stored and its state resumed from
- * the turn's row; a repeated id answered from the stored reply; reset
- * state winning over older turns; --no-transcripts keeping state in the
+/* test_store.c - the session store (store, db, ckpt) on its own, without
+ * the daemon.  Exercises: a session created, a turn stored and its state
+ * resumed from the turn's row; a repeated id answered from the stored
+ * reply; reset state winning over older turns; a turn whose session row is
+ * gone storing it again; forget; --no-transcripts keeping state in the
  * session row; a version 1 database (no turns.slots, no
  * sessions.slots_at) migrated at open with its state and history kept;
- * one failing job in a batch leaving the others committed; forget; the
- * WAL checkpointed by the store's own thread after a quiet second.
- *
- * store.c and ckpt.c are not part of the engine library the unit tests
- * link: CMakeLists.txt adds them to this test. */
+ * one failing job in a batch leaving the others committed; the WAL
+ * checkpointed by the store's own thread after a quiet second.  Each case
+ * has a database of its own in a fresh directory. */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +19,32 @@
 #include "common/xmem.h"
 #include "t.h"
 
-static char dir[] = "/tmp/test_store.XXXXXX";
+static char dir[64];
+
+/* A fresh directory for this case's database, and the database's path. */
+static const char *
+db_path(void)
+{
+	static char path[128];
+
+	snprintf(dir, sizeof dir, "/tmp/test_store.XXXXXX");
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		exit(2);
+	}
+	snprintf(path, sizeof path, "%s/s.db", dir);
+	return path;
+}
+
+static void
+db_remove(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
 
 static void
 nowake(void *arg)
@@ -104,66 +128,115 @@ open_store(const char *path, int transcripts)
 	return s;
 }
 
-static void
-test_turns(const char *path)
+static const char tok_a[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+/* tok_a's session with one turn, q1, that makes the role co-producer. */
+static struct store *
+seeded(const char *path)
 {
-	const char *tok = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 	struct store *s = open_store(path, 1);
+
+	store_job_free(run(s, job(STORE_CREATE, tok_a, NULL, "{}")));
+	store_job_free(run(s, turn(tok_a, "q1", "{\"role\":\"co-producer\"}")));
+	return s;
+}
+
+TEST_IMPL(store_turn_resumed)
+{
+	struct store *s = open_store(db_path(), 1);
 	struct store_job *j;
 	int hist = 0;
 
-	j = run(s, job(STORE_CREATE, tok, NULL, "{}"));
+	j = run(s, job(STORE_CREATE, tok_a, NULL, "{}"));
 	CHECK(j->rc == 0 && j->dsessions == 1);
 	store_job_free(j);
-	j = run(s, turn(tok, "q1", "{\"role\":\"co-producer\"}"));
+	j = run(s, turn(tok_a, "q1", "{\"role\":\"co-producer\"}"));
 	CHECK(j->rc == 0 && !j->found);
 	store_job_free(j);
-	CHECK_STR(resumed_role(s, tok, &hist), "co-producer");
+	CHECK_STR(resumed_role(s, tok_a, &hist), "co-producer");
 	CHECK(hist == 2);
+	store_close(s);
+	db_remove();
+}
 
-	/* the same id again: the stored reply, nothing written */
-	j = run(s, turn(tok, "q1", "{\"role\":\"line-producer\"}"));
+/* the same id again: the stored reply, nothing written */
+TEST_IMPL(store_repeated_id)
+{
+	struct store *s = seeded(db_path());
+	struct store_job *j;
+	int hist = 0;
+
+	j = run(s, turn(tok_a, "q1", "{\"role\":\"line-producer\"}"));
 	CHECK(j->rc == 0 && j->found);
 	CHECK_STR(json_string_value(json_object_get(j->result, "text")),
 	    "answer q1");
 	store_job_free(j);
-	CHECK_STR(resumed_role(s, tok, &hist), "co-producer");
+	CHECK_STR(resumed_role(s, tok_a, &hist), "co-producer");
 	CHECK(hist == 2);
+	store_close(s);
+	db_remove();
+}
 
-	/* a reset is newer than every turn before it, older than after */
-	j = run(s, job(STORE_RESET, tok, NULL, "{\"role\":null}"));
+/* a reset is newer than every turn before it, older than after */
+TEST_IMPL(store_reset_between_turns)
+{
+	struct store *s = seeded(db_path());
+	struct store_job *j;
+	int hist = 0;
+
+	j = run(s, job(STORE_RESET, tok_a, NULL, "{\"role\":null}"));
 	CHECK(j->rc == 0);
 	store_job_free(j);
-	CHECK_STR(resumed_role(s, tok, NULL), "");
-	j = run(s, turn(tok, "q2", "{\"role\":\"producer\"}"));
+	CHECK_STR(resumed_role(s, tok_a, NULL), "");
+	j = run(s, turn(tok_a, "q2", "{\"role\":\"producer\"}"));
 	store_job_free(j);
-	CHECK_STR(resumed_role(s, tok, &hist), "producer");
+	CHECK_STR(resumed_role(s, tok_a, &hist), "producer");
 	CHECK(hist == 4);
+	store_close(s);
+	db_remove();
+}
 
-	/* a turn whose session row is gone stores the session again */
+/* a turn whose session row is gone stores the session again */
+TEST_IMPL(store_turn_without_session)
+{
+	struct store *s = open_store(db_path(), 1);
+	struct store_job *j;
+
 	j = run(s, turn("BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB", "q1",
 	    "{\"role\":\"director\"}"));
 	CHECK(j->rc == 0 && j->dsessions == 1);
 	store_job_free(j);
 	CHECK_STR(resumed_role(s, "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB", NULL),
 	    "director");
+	store_close(s);
+	db_remove();
+}
 
-	j = run(s, job(STORE_FORGET, tok, NULL, NULL));
+/* forget deletes one session and leaves the others */
+TEST_IMPL(store_forget)
+{
+	struct store *s = seeded(db_path());
+	struct store_job *j;
+
+	store_job_free(run(s, turn("BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB", "q1",
+	    "{\"role\":\"director\"}")));
+	j = run(s, job(STORE_FORGET, tok_a, NULL, NULL));
 	CHECK(j->rc == 0 && j->found == 1);
 	store_job_free(j);
-	j = run(s, job(STORE_LOAD, tok, NULL, NULL));
+	j = run(s, job(STORE_LOAD, tok_a, NULL, NULL));
 	CHECK(j->rc == 0 && !j->found);
 	store_job_free(j);
 	CHECK(store_sessions(s) == 1);
 	store_close(s);
+	db_remove();
 }
 
 /* --no-transcripts: no turn rows, the state in the session row, and a
  * resend still recognised (from memory). */
-static void
-test_no_transcripts(const char *path)
+TEST_IMPL(store_no_transcripts)
 {
 	const char *tok = "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC";
+	const char *path = db_path();
 	struct store *s = open_store(path, 1);
 	struct store_job *j;
 
@@ -181,13 +254,14 @@ test_no_transcripts(const char *path)
 	store_job_free(j);
 	CHECK_STR(resumed_role(s, tok, NULL), "line-producer");
 	store_close(s);
+	db_remove();
 }
 
 /* A database as version 1 wrote it. */
-static void
-test_migrate(const char *path)
+TEST_IMPL(store_migrate_v1)
 {
 	const char *tok = "DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD";
+	const char *path = db_path();
 	sqlite3 *db;
 	struct store *s;
 	int hist = 0;
@@ -227,14 +301,15 @@ test_migrate(const char *path)
 	CHECK(sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 2);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
+	db_remove();
 }
 
 /* One job that fails (a trigger refuses its turn) fails alone, whether
  * or not the others shared its transaction. */
-static void
-test_failing_job(const char *path)
+TEST_IMPL(store_failing_job_alone)
 {
 	const char *tok = "EEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEE";
+	const char *path = db_path();
 	struct store *s = open_store(path, 1);
 	struct store_job *j, *next;
 	sqlite3 *db;
@@ -264,14 +339,15 @@ test_failing_job(const char *path)
 	CHECK(n == 3 && ok == 2 && failed == 1);
 	CHECK_STR(resumed_role(s, tok, NULL), "line-producer");
 	store_close(s);
+	db_remove();
 }
 
 /* After a quiet second the checkpointer has copied the WAL into the
  * database file: the file holds every page a reader sees. */
-static void
-test_checkpoint(const char *path)
+TEST_IMPL(store_checkpoint_when_quiet)
 {
 	const char *tok = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF";
+	const char *path = db_path();
 	struct store *s = open_store(path, 1);
 	sqlite3 *db;
 	sqlite3_stmt *st;
@@ -296,33 +372,17 @@ test_checkpoint(const char *path)
 	CHECK(stat(path, &sb) == 0);
 	CHECK(pages > 4 && sb.st_size == pages * 4096);
 	store_close(s);
+	db_remove();
 }
 
-int
-main(void)
-{
-	char path[256];
-
-	if (mkdtemp(dir) == NULL) {
-		perror("mkdtemp");
-		return 2;
-	}
-	snprintf(path, sizeof path, "%s/a.db", dir);
-	test_turns(path);
-	snprintf(path, sizeof path, "%s/b.db", dir);
-	test_no_transcripts(path);
-	snprintf(path, sizeof path, "%s/c.db", dir);
-	test_migrate(path);
-	snprintf(path, sizeof path, "%s/d.db", dir);
-	test_failing_job(path);
-	snprintf(path, sizeof path, "%s/e.db", dir);
-	test_checkpoint(path);
-	{
-		char cmd[300];
-
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-		if (system(cmd) != 0)
-			fprintf(stderr, "could not remove %s\n", dir);
-	}
-	T_DONE();
-}
+TEST_LIST(
+	TEST_ENTRY(store_turn_resumed)
+	TEST_ENTRY(store_repeated_id)
+	TEST_ENTRY(store_reset_between_turns)
+	TEST_ENTRY(store_turn_without_session)
+	TEST_ENTRY(store_forget)
+	TEST_ENTRY(store_no_transcripts)
+	TEST_ENTRY(store_migrate_v1)
+	TEST_ENTRY(store_failing_job_alone)
+	TEST_ENTRY(store_checkpoint_when_quiet)
+)
