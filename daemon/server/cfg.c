@@ -209,7 +209,7 @@ cfg_find_root(char *root, size_t size, int *checkout)
 			if (slash == NULL || slash == exe)
 				break;
 			*slash = '\0';
-			snprintf(probe, sizeof probe, "%s/daemon/slated.c", exe);
+			snprintf(probe, sizeof probe, "%s/daemon/server/slated.c", exe);
 			if (is_checkout(exe) && access(probe, F_OK) == 0) {
 				snprintf(root, size, "%s", exe);
 				return;
