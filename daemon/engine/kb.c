@@ -900,6 +900,16 @@ kb_find_role(const struct kb *kb, const char *id)
 }
 
 int
+kb_role_industries(const struct kb_role *r)
+{
+	int v, n = 0;
+
+	for (v = KB_FILM; v <= KB_THEATER; v++)
+		n += r->var[v].text != NULL;
+	return n;
+}
+
+int
 kb_ntopics(const struct kb *kb)
 {
 	return kb->ntopics;

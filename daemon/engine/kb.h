@@ -55,6 +55,8 @@ void kb_free(struct kb *kb);
 int kb_nroles(const struct kb *kb);
 const struct kb_role *kb_role(const struct kb *kb, int i);
 int kb_find_role(const struct kb *kb, const char *id);
+/* How many of film, TV, music and theater the role has a variation for. */
+int kb_role_industries(const struct kb_role *r);
 int kb_ntopics(const struct kb *kb);
 const struct kb_topic *kb_topic(const struct kb *kb, int i);
 int kb_find_topic(const struct kb *kb, const char *id);

@@ -9,6 +9,12 @@ static const char *const val_intents[ENG_I_N] = {
 	"reset"
 };
 
+int
+eng_intent_smalltalk(int i)
+{
+	return i >= ENG_I_GREETING;
+}
+
 const char *
 eng_intent_name(int i)
 {
