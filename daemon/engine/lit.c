@@ -28,7 +28,7 @@ struct lit_parser {
 	int npool;
 };
 
-/* Marks a literal exactly as pat_text_init() marks a question, so the
+/* Marks a literal exactly as pfx_text_init() marks a question, so the
  * two can be compared byte for byte. */
 size_t
 lit_mark(const char *s, unsigned char *m)

@@ -8,7 +8,7 @@
 
 /* The section whose match starts first, or -1. */
 static int
-parse_first_match(struct pat_set *ps, const struct pat_text *pt)
+parse_first_match(struct pat_set *ps, const struct pfx_text *pt)
 {
 	int i, best = -1;
 	size_t s, e, bs = (size_t)-1;
@@ -331,7 +331,7 @@ parse_question(const struct eng_src *d, const char *text, size_t len,
 	/* PCRE2's JIT may read a little past the subject; keep those bytes
 	 * defined so memory checkers see nothing uninitialised. */
 	memset(p->t + p->len, 0, sizeof p->t - p->len);
-	pat_text_init(&p->pt, p->t, p->len);
+	pfx_text_init(&p->pt, p->t, p->len);
 	p->self_role = -1;
 	p->self_occ = 0;
 	p->industry = p->capacity = p->intent = -1;

@@ -35,7 +35,7 @@ struct parse {
 	size_t len;
 	char t[ENG_INPUT_MAX + 256];   /* parse_question() clears what
 					 * precedes */
-	struct pat_text pt;      /* t summarised for the pattern sets */
+	struct pfx_text pt;      /* t summarised for the pattern sets */
 };
 
 /* Read text[0, len) (at most ENG_INPUT_MAX bytes of it) into p. */

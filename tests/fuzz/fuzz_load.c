@@ -75,11 +75,11 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		snprintf(path, sizeof path, "%s/p.txt", dir);
 		put(path, data + 1, size - 1);
 		if ((ps = pat_load(path, err, sizeof err)) != NULL) {
-			struct pat_text pt;
+			struct pfx_text pt;
 			size_t n = norm_text((const char *)data, size, q,
 			    sizeof q), s2, e2;
 
-			pat_text_init(&pt, q, n);
+			pfx_text_init(&pt, q, n);
 			for (i = 0; i < pat_count(ps); i++) {
 				int r1, r2;
 

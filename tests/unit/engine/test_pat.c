@@ -77,11 +77,11 @@ check_lit(void)
 static int
 same_answers(struct pat_set *ps, const char *t, size_t n)
 {
-	struct pat_text pt;
+	struct pfx_text pt;
 	size_t to, st, s1, e1, s2, e2;
 	int i, r1, r2, bad = 0;
 
-	pat_text_init(&pt, t, n);
+	pfx_text_init(&pt, t, n);
 	for (i = 0; i < pat_count(ps); i++)
 		for (to = n;; to = to * 2 / 3) {
 			for (st = 0; st <= to; st += 1 + to / 3) {
@@ -162,7 +162,7 @@ check_shipped(void)
 		}
 		CHECK(skipped > (unsigned long)asked * 7);
 	}
-	/* More distinct 3-grams than pat_text lists (PAT_TEXT_TRIS): every
+	/* More distinct 3-grams than pfx_text lists (PFX_TEXT_TRIS): every
 	 * indexed root is then tried instead of the listed ones. */
 	for (n = 0; n < 700; n++) {
 		r = r * 6364136223846793005ul + 1442695040888963407ul;
@@ -231,15 +231,15 @@ check_constructs(const char *dir)
 	 * which "hey" lacks; of [k] only the first line (anchored) can
 	 * match "hi" */
 	{
-		struct pat_text pt;
+		struct pfx_text pt;
 		unsigned long sk0, an0, sk1, an1;
 		size_t ms, me;
 
 		pat_prefilter_counts(ps, &sk0, &an0);
-		pat_text_init(&pt, "hey", 3);
+		pfx_text_init(&pt, "hey", 3);
 		CHECK(!pat_match_text(ps, pat_find(ps, "a"), &pt, 3, 0, &ms,
 		    &me));
-		pat_text_init(&pt, "hi", 2);
+		pfx_text_init(&pt, "hi", 2);
 		CHECK(pat_match_text(ps, pat_find(ps, "k"), &pt, 2, 0, &ms,
 		    &me));
 		pat_prefilter_counts(ps, &sk1, &an1);
