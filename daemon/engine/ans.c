@@ -36,12 +36,12 @@ ans_answered(struct ans_turn *t, int intent)
 void
 ans_fallback(struct ans_turn *t, int offtopic)
 {
-	struct kb_hit hits[8];
+	struct idx_hit hits[8];
 	int n;
 
 	t->out->kind = ENG_FALLBACK;
 	t->out->intent = NULL;
-	n = kb_search(t->d->kb, t->p.t, hits, 8);
+	n = idx_search(t->d->idx, t->p.t, hits, 8);
 	say_fallback(t->d->kb, offtopic, hits, n, t->out);
 }
 

@@ -157,6 +157,7 @@ eng_free(struct eng *e)
 	if (e == NULL)
 		return;
 	eng_unmap(&e->s);
+	idx_free(e->s.idx);
 	kb_free(e->s.kb);
 	lex_free(e->s.lex);
 	for (size_t i = 0; i < ENG_NSETS; i++)
@@ -198,7 +199,8 @@ eng_load(const char *kdir, const char *pdir, char *err, size_t errlen)
 	unsigned h = HASH_INIT;
 	size_t i;
 
-	if ((e->s.kb = kb_load(kdir, err, errlen)) == NULL)
+	if ((e->s.kb = kb_load(kdir, err, errlen)) == NULL ||
+	    (e->s.idx = idx_build(e->s.kb, err, errlen)) == NULL)
 		goto fail;
 	for (i = 0; i < ENG_NSETS; i++)
 		if ((sets[i] = *eng_set(e, i) = eng_load_set(pdir, eng_sets[i].file,
@@ -232,8 +234,6 @@ eng_version(const struct eng *e)
 void
 eng_describe(const struct eng *e, FILE *out)
 {
-	static const char *fields[] = { "definition", "duties", "hierarchy",
-		"credit", "career", "pay" };
 	int i, f, v;
 
 	fprintf(out, "knowledge %s: %d roles, %d topics, %d sources; lexicon "
@@ -241,19 +241,17 @@ eng_describe(const struct eng *e, FILE *out)
 	    kb_nsources(e->s.kb), lex_nwords(e->s.lex));
 	for (i = 0; i < kb_nroles(e->s.kb); i++) {
 		const struct kb_role *r = kb_role(e->s.kb, i);
-		const struct kb_text *t[] = { &r->definition, &r->duties,
-			&r->hierarchy, &r->credit, &r->career, &r->pay };
 
 		fprintf(out, "  %-24s", r->id);
-		for (f = 0; f < 6; f++) {
+		for (f = 0; f < KB_NFIELD; f++) {
+			const struct kb_text *t = kb_field(r, f);
 			int k;
 
-			fprintf(out, " %s", t[f]->text || t[f]->nitems ?
-			    fields[f] : "-");
-			for (k = 0; k < t[f]->nsrc; k++)
-				fprintf(out, "%s%s", k ? "," : "[",
-				    t[f]->src[k]);
-			if (t[f]->nsrc)
+			fprintf(out, " %s", t->text || t->nitems ?
+			    kb_field_name(f) : "-");
+			for (k = 0; k < t->nsrc; k++)
+				fprintf(out, "%s%s", k ? "," : "[", t->src[k]);
+			if (t->nsrc)
 				fputc(']', out);
 		}
 		fprintf(out, "\n  %-24s variations:", "");

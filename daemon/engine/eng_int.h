@@ -7,6 +7,7 @@
 #ifndef SLATE_ENG_INT_H
 #define SLATE_ENG_INT_H
 
+#include "idx.h"
 #include "kb.h"
 #include "lex.h"
 #include "pat.h"
@@ -15,6 +16,7 @@
 /* Everything a turn reads, built by eng_load() and immutable afterwards. */
 struct eng_src {
 	struct kb *kb;
+	struct idx *idx;             /* kb's search index */
 	struct lex *lex;
 	struct pat_set *intents;     /* sections named after intents */
 	struct pat_set *roles;       /* sections named after role ids */

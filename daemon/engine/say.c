@@ -530,7 +530,7 @@ say_suggestions(const struct kb *kb, int ri, int intent,
 
 /* Search hits as questions we can answer. */
 static void
-say_nearest(const struct kb *kb, const struct kb_hit *hits, int n,
+say_nearest(const struct kb *kb, const struct idx_hit *hits, int n,
     struct eng_reply *out)
 {
 	int i;
@@ -546,15 +546,15 @@ say_nearest(const struct kb *kb, const struct kb_hit *hits, int n,
 		}
 		if (r == NULL)
 			continue;
-		if (strcmp(f, "career") == 0)
+		if (strcmp(f, kb_field_name(KB_CAREER)) == 0)
 			rep_suggest(out, "How do I become %s %s?", r->article,
 			    r->name);
-		else if (strcmp(f, "credit") == 0)
+		else if (strcmp(f, kb_field_name(KB_CREDIT)) == 0)
 			rep_suggest(out, "How is the %s credit earned?", r->name);
-		else if (strcmp(f, "pay") == 0)
+		else if (strcmp(f, kb_field_name(KB_PAY)) == 0)
 			rep_suggest(out, "How is %s %s paid?", r->article,
 			    r->name);
-		else if (strcmp(f, "hierarchy") == 0)
+		else if (strcmp(f, kb_field_name(KB_HIERARCHY)) == 0)
 			rep_suggest(out, "Who does %s %s answer to?", r->article,
 			    r->name);
 		else if (strncmp(f, "var:", 4) == 0 &&
@@ -570,7 +570,7 @@ say_nearest(const struct kb *kb, const struct kb_hit *hits, int n,
 /* A question we cannot answer: why, then the search hits (n of them) as
  * questions, then the starting questions. */
 void
-say_fallback(const struct kb *kb, int offtopic, const struct kb_hit *hits,
+say_fallback(const struct kb *kb, int offtopic, const struct idx_hit *hits,
     int n, struct eng_reply *out)
 {
 	if (offtopic)

@@ -6,6 +6,7 @@
 #ifndef SLATE_SAY_H
 #define SLATE_SAY_H
 
+#include "idx.h"
 #include "kb.h"
 #include "val.h"
 
@@ -48,7 +49,7 @@ void say_ask_role(int intent, struct eng_reply *out);
 void say_suggestions(const struct kb *kb, int role, int intent,
     struct eng_reply *out);
 void say_fallback(const struct kb *kb, int offtopic,
-    const struct kb_hit *hits, int n, struct eng_reply *out);
+    const struct idx_hit *hits, int n, struct eng_reply *out);
 void say_smalltalk(int intent, struct eng_reply *out);
 void say_welcome(const struct kb *kb, int role, struct eng_reply *out);
 

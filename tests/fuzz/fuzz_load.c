@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "engine/idx.h"
 #include "engine/kb.h"
 #include "engine/norm.h"
 #include "engine/pat.h"
@@ -61,12 +62,15 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		return 0;
 	if ((data[0] & 1) == 0) {
 		struct kb *kb;
-		struct kb_hit hits[4];
+		struct idx *ix;
+		struct idx_hit hits[4];
 
 		snprintf(path, sizeof path, "%s/roles/x.json", dir);
 		put(path, data + 1, size - 1);
 		if ((kb = kb_load(dir, err, sizeof err)) != NULL) {
-			kb_search(kb, "budget music credit", hits, 4);
+			if ((ix = idx_build(kb, err, sizeof err)) != NULL)
+				idx_search(ix, "budget music credit", hits, 4);
+			idx_free(ix);
 			kb_free(kb);
 		}
 	} else {
