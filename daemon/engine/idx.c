@@ -78,11 +78,11 @@ idx_cmp_term(const void *a, const void *b)
 /* bm25 is a sum over the query's terms, so the score FTS5 gives an OR
  * query is the sum of the scores it gives each term alone.  Scoring every
  * term at load time makes a question's search a few additions instead of
- * a query plan, a cursor and a ranking pass (tens of microseconds even
- * when no term matches).  The per-term scores are FTS5's own bm25 formula
+ * a query plan, a cursor and a ranking pass, even when no term matches
+ * (docs/performance.md).  The per-term scores are FTS5's own bm25 formula
  * (k1 1.2, b 0.75, weight 1; the body is the one indexed column) applied
- * to the index's token list in one pass: asking FTS5 once per term took
- * most of the load time, and a reload has to stay short.
+ * to the index's token list in one pass, because asking FTS5 once per
+ * term would slow every load, and a reload has to stay short.
  * idx_check_postings() holds the two against each other. */
 #define IDX_K1 1.2
 #define IDX_B 0.75
@@ -230,9 +230,9 @@ idx_check_postings(struct idx *ix, char *err, size_t errlen)
 
 /* Every word of the index with its document count.  A question's words
  * are looked up here first, so words the index lacks, and words nearly
- * every entry holds, never reach FTS5: a query costs microseconds per
- * term even when the term is absent, and off-topic questions are mostly
- * such words. */
+ * every entry holds, never reach FTS5: a query costs time per term even
+ * when the term is absent (docs/performance.md), and off-topic questions
+ * are mostly such words. */
 static int
 idx_vocab(struct idx *ix)
 {
