@@ -2,12 +2,19 @@
  * a reply as JSON, both as jansson objects and as text written in place. */
 #include <string.h>
 #include "val.h"
+#include "common/xmem.h"
 
 static const char *const val_intents[ENG_I_N] = {
 	"definition", "duties", "compare", "hierarchy", "variation", "credit",
 	"career", "pay", "funding", "greeting", "thanks", "goodbye", "help",
 	"reset"
 };
+
+int
+eng_intent_smalltalk(int i)
+{
+	return i >= ENG_I_GREETING;
+}
 
 const char *
 eng_intent_name(int i)
@@ -41,6 +48,9 @@ eng_state_init(struct eng_state *st)
 	memset(st, 0, sizeof *st);
 }
 
+/* A string member, or null for NULL or "".  Out of memory aborts (as
+ * every allocation here does, through xcheck()); a string that is not
+ * valid UTF-8 gives NULL, which jansson then leaves out of its object. */
 static json_t *
 str_or_null(const char *s)
 {
@@ -50,44 +60,44 @@ str_or_null(const char *s)
 static json_t *
 slots_json(const struct eng_state *st)
 {
-	return json_pack("{s:o,s:o,s:o,s:o,s:o}",
+	return xcheck(json_pack("{s:o,s:o,s:o,s:o,s:o}",
 	    "role", str_or_null(st->role),
 	    "other_role", str_or_null(st->other_role),
 	    "from_role", str_or_null(st->from_role),
 	    "industry", str_or_null(st->industry),
-	    "capacity", str_or_null(st->capacity));
+	    "capacity", str_or_null(st->capacity)));
 }
 
 json_t *
 eng_reply_json(const struct eng_reply *r)
 {
-	json_t *j = json_object(), *a;
+	json_t *j = xcheck(json_object()), *a;
 	int i;
 
 	json_object_set_new(j, "kind", json_string(eng_kind_name(r->kind)));
 	json_object_set_new(j, "intent", str_or_null(r->intent));
 	json_object_set_new(j, "text", json_string(r->text));
 	json_object_set_new(j, "slots", slots_json(&r->slots));
-	a = json_array();
+	a = xcheck(json_array());
 	for (i = 0; i < r->noptions; i++)
 		json_array_append_new(a, json_pack("{s:s,s:s}", "label",
 		    r->options[i].label, "value", r->options[i].value));
 	json_object_set_new(j, "options", a);
-	a = json_array();
+	a = xcheck(json_array());
 	for (i = 0; i < r->nsuggestions; i++)
 		json_array_append_new(a, json_string(r->suggestions[i]));
 	json_object_set_new(j, "suggestions", a);
-	a = json_array();
+	a = xcheck(json_array());
 	for (i = 0; i < r->ncorrections; i++)
 		json_array_append_new(a, json_pack("{s:s,s:s}", "from",
 		    r->corrections[i].from, "to", r->corrections[i].to));
 	json_object_set_new(j, "corrections", a);
-	a = json_array();
+	a = xcheck(json_array());
 	for (i = 0; i < r->nsources; i++)
 		json_array_append_new(a, json_string(r->sources[i]));
 	json_object_set_new(j, "sources", a);
 	if (r->nladder > 0) {
-		json_t *steps = json_array();
+		json_t *steps = xcheck(json_array());
 
 		for (i = 0; i < r->nladder; i++)
 			json_array_append_new(steps, json_pack("{s:s,s:s}",
@@ -106,8 +116,8 @@ eng_state_to_json(const struct eng_state *st)
 
 	json_object_set_new(j, "last_intent", str_or_null(st->last_intent));
 	json_object_set_new(j, "pending", str_or_null(st->pending));
-	json_object_set_new(j, "asked", json_integer(st->asked));
-	json_object_set_new(j, "pending_age", json_integer(st->pending_age));
+	json_object_set_new(j, "asked", xcheck(json_integer(st->asked)));
+	json_object_set_new(j, "pending_age", xcheck(json_integer(st->pending_age)));
 	return j;
 }
 

@@ -70,6 +70,9 @@ enum eng_intent {
 };
 #define ENG_NKIND (ENG_SMALLTALK + 1)
 
+/* Greeting, thanks, goodbye, help and reset: intents that ask nothing
+ * about a role. */
+int eng_intent_smalltalk(int i);
 /* The name of intent i, or NULL when i is out of range. */
 const char *eng_intent_name(int i);
 /* The index of an intent name, or -1. */
