@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "idx.h"
+#include "common/stop.h"
 #include "common/xmem.h"
 
 #define IDX_MAX_ROWS 1024
@@ -34,18 +35,6 @@ struct idx {
 };
 
 /* Words too common in questions to tell entries apart. */
-static const char *idx_stopwords[] = {
-	"about", "and", "any", "are", "can", "does", "did", "for", "from",
-	"get", "had", "has", "have", "her", "his", "how", "into", "its",
-	"just", "like", "mean", "more", "not", "one", "our", "out", "should",
-	"some", "tell", "than", "that", "the", "their", "them", "then",
-	"there", "they", "this", "was", "what", "when", "where", "which",
-	"who", "why", "will", "with", "would", "you", "your", NULL
-};
-
-
-
-
 static int
 idx_add(sqlite3_stmt *ins, int role, const char *name, const char *field,
     const struct kb_text *t)
@@ -388,17 +377,6 @@ idx_free(struct idx *ix)
 	free(ix);
 }
 
-static int
-idx_stopword(const char *w)
-{
-	int i;
-
-	for (i = 0; idx_stopwords[i]; i++)
-		if (strcmp(idx_stopwords[i], w) == 0)
-			return 1;
-	return 0;
-}
-
 int
 idx_search(const struct idx *ix, const char *q, struct idx_hit *hits, int max)
 {
@@ -418,7 +396,7 @@ idx_search(const struct idx *ix, const char *q, struct idx_hit *hits, int max)
 			if (w + 1 < sizeof word)
 				word[w++] = *p;
 		word[w] = '\0';
-		if (w < 3 || idx_stopword(word) ||
+		if (w < 3 || stop_is(word) ||
 		    (t = idx_lookup(ix, word)) == NULL || nused == 16)
 			continue;
 		for (j = 0; j < nused && used[j] != t; j++)
