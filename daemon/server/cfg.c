@@ -13,9 +13,6 @@
 #ifndef SLATE_DATADIR
 #define SLATE_DATADIR "/usr/local/share/slate"
 #endif
-#ifndef SLATE_VERSION
-#define SLATE_VERSION "0"
-#endif
 
 /* CFG_ENUM: one of names, stored as its index. */
 enum cfg_type { CFG_STR, CFG_INT, CFG_FLAG, CFG_LIST, CFG_ENUM };

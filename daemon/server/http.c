@@ -47,8 +47,9 @@ http_healthz(size_t *len)
 	ok = strcmp(state, "ok") == 0;
 	/* "saving": false says that answers go out without being stored,
 	 * which is what the loop does while the store fails (proto.c) */
-	j = json_pack("{s:s,s:I,s:s,s:i,s:{s:s,s:b,s:I,s:i},s:s}",
+	j = json_pack("{s:s,s:s,s:I,s:s,s:i,s:{s:s,s:b,s:I,s:i},s:s}",
 	    "status", srv.stopping ? "stopping" : ok ? "ok" : "degraded",
+	    "slate", SLATE_VERSION,
 	    "uptime", (json_int_t)(srv_now() - srv.started),
 	    "version", eng_version(srv.eng),
 	    "connections", srv.conns,
