@@ -302,7 +302,12 @@ dlg_always(struct ans_turn *t)
 static int
 dlg_then_answer(struct ans_turn *t)
 {
+	const struct kb_role *r;
+
 	ans_apply_entities(t, t->intent);
+	r = kb_role(t->d->kb, slot_role(t->d->kb, t->st->role));
+	if (r && r->only_in >= 0 && !t->st->industry[0])
+		slot_set(t->st->industry, kb_var_name(r->only_in));
 	if (t->intent == ENG_I_CAREER && t->p.nm == 0 && t->p.self_role >= 0)
 		/* "I'm a UPM, what next?" */
 		slot_set_role(t->d->kb, t->st->role, t->p.self_role);

@@ -307,6 +307,16 @@ load_role(struct kb *kb, const struct kb_file *f, json_t *root,
 	    json_integer_value(v) > 20)
 		return fail(f, v ? "level" : "id", "level must be 1..20");
 	r->level = (int)json_integer_value(v);
+	/* A title only one industry uses ("showrunner": television) says
+	 * which industry a question about it is in. */
+	r->only_in = -1;
+	if ((v = json_object_get(root, "only_in")) != NULL) {
+		r->only_in = json_is_string(v) ? kb_var_find(json_string_value(v)) :
+		    -1;
+		if (r->only_in < KB_FILM || r->only_in > KB_THEATER)
+			return fail(f, "only_in", "only_in must be film, tv, music "
+			    "or theater");
+	}
 	for (i = 0; i < KB_NFIELD; i++) {
 		struct kb_text *t = (struct kb_text *)((char *)r +
 		    kb_fields[i].off);

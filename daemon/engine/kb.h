@@ -31,6 +31,7 @@ enum kb_field { KB_DEFINITION, KB_DUTIES, KB_HIERARCHY, KB_CREDIT,
 struct kb_role {
 	char *id, *name, *title, *article;
 	int level;
+	int only_in;            /* the one industry with the title, or -1 */
 	struct kb_text definition, duties, hierarchy, credit, career, pay;
 	struct kb_text authority, involvement, focus;
 	struct kb_text var[KB_NVAR];
