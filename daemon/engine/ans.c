@@ -161,6 +161,14 @@ ans_compose(struct ans_turn *t, int intent, int ri, int oi, int from)
 }
 
 /* Answer intent about the session's roles, or ask which role is meant. */
+/* Intents a question may ask of producing in general, with no role. */
+static int
+ans_general(int intent)
+{
+	return intent == ENG_I_PAY || intent == ENG_I_CREDIT ||
+	    intent == ENG_I_CAREER;
+}
+
 void
 ans_answer(struct ans_turn *t, int intent)
 {
@@ -176,6 +184,14 @@ ans_answer(struct ans_turn *t, int intent)
 		say_funding(kb, NULL, t->out);
 		say_suggestions(kb, -1, intent, t->out);
 		return;
+	}
+	if (r == NULL && ans_general(intent) &&
+	    (ri = kb_find_role(kb, "producer")) >= 0) {
+		/* Pay, credit and careers are asked of producing in general
+		 * ("what rate should I ask?"): the producer's answer is the
+		 * general one.  The session names no role still, so a
+		 * follow-up stays general too. */
+		r = kb_role(kb, ri);
 	}
 	if (r == NULL) {
 		ans_clarify(t, intent);

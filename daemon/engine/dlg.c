@@ -171,6 +171,11 @@ dlg_when_topic(struct ans_turn *t)
 static int
 dlg_then_topic(struct ans_turn *t)
 {
+	/* The roles it names stay the conversation's, for the follow-ups. */
+	if (t->p.nm >= 1)
+		slot_set_role(t->d->kb, t->st->role, t->p.m[0].role);
+	if (t->p.nm >= 2)
+		slot_set_role(t->d->kb, t->st->other_role, t->p.m[1].role);
 	if (t->p.industry >= 0)
 		slot_set(t->st->industry, kb_var_name(t->p.industry));
 	if (t->p.capacity >= 0)
