@@ -3,6 +3,7 @@
  * is left open, and say.c for the sentences. */
 #include <string.h>
 #include "ans.h"
+#include "plan.h"
 #include "rep.h"
 #include "say.h"
 #include "slot.h"
@@ -39,6 +40,7 @@ ans_fallback(struct ans_turn *t, int offtopic)
 	struct idx_hit hits[8];
 	int n;
 
+	t->declined = offtopic;
 	t->out->kind = ENG_FALLBACK;
 	t->out->intent = NULL;
 	n = idx_search(t->d->idx, t->p.t, hits, 8);
@@ -161,6 +163,75 @@ ans_compose(struct ans_turn *t, int intent, int ri, int oi, int from)
 }
 
 /* Answer intent about the session's roles, or ask which role is meant. */
+/* The session's plan toward role goal (-1: its role, else the producer's
+ * general one): from its from_role, or from a first job. */
+static void
+ans_plan_of(const struct ans_turn *t, int goal, struct plan *pl)
+{
+	const struct kb *kb = t->d->kb;
+	int from = slot_role(kb, t->st->from_role);
+
+	if (goal < 0)
+		goal = slot_role(kb, t->st->role);
+	if (goal < 0)
+		goal = kb_find_role(kb, "producer");
+	plan_build(kb, t->st->start[0] ? -1 : from, goal, pl);
+}
+
+/* A career answer carries its plan, not yet walked. */
+static void
+ans_plan_attach(struct ans_turn *t, int goal)
+{
+	struct plan pl;
+
+	if (t->p.entry) {
+		slot_set(t->st->start, "entry");
+		t->st->from_role[0] = '\0';
+	}
+	ans_plan_of(t, goal, &pl);
+	plan_reply(t->d->kb, &pl, -1, t->out);
+	t->st->step = 0;
+}
+
+void
+ans_plan_walk(struct ans_turn *t, int first)
+{
+	const struct kb *kb = t->d->kb;
+	struct eng_state *st = t->st;
+	struct plan pl;
+	int k;
+
+	ans_plan_of(t, -1, &pl);
+	k = first ? 0 : (int)st->step;
+	if (k >= pl.n)
+		k = pl.n - 1;
+	st->pending[0] = '\0';
+	ans_answered(t, ENG_I_CAREER);
+	say_plan_step(kb, &pl, k, kb_var_find(st->industry), t->out);
+	plan_reply(kb, &pl, k, t->out);
+	st->step = (unsigned)k + 1;
+	say_suggestions(kb, slot_role(kb, st->role), ENG_I_CAREER, t->out);
+}
+
+void
+ans_plan_start(struct ans_turn *t)
+{
+	const struct kb *kb = t->d->kb;
+	struct eng_state *st = t->st;
+	struct plan pl;
+
+	slot_set(st->start, "entry");
+	st->from_role[0] = '\0';
+	ans_plan_of(t, -1, &pl);
+	st->pending[0] = '\0';
+	ans_answered(t, ENG_I_CAREER);
+	say_plan_start(kb, &pl, t->out);
+	say_plan_step(kb, &pl, 0, kb_var_find(st->industry), t->out);
+	plan_reply(kb, &pl, 0, t->out);
+	st->step = 1;
+	say_suggestions(kb, slot_role(kb, st->role), ENG_I_CAREER, t->out);
+}
+
 /* Intents a question may ask of producing in general, with no role. */
 static int
 ans_general(int intent)
@@ -209,7 +280,9 @@ ans_answer(struct ans_turn *t, int intent)
 	if (!((intent == ENG_I_DEFINITION || intent == ENG_I_DUTIES) &&
 	    t->p.tailor_only && say_tailored(r, st, t->p.international, t->out)))
 		ans_compose(t, intent, ri, oi, from);
-	if (intent == ENG_I_CAREER && from < 0 &&
+	if (intent == ENG_I_CAREER)
+		ans_plan_attach(t, ri);
+	if (intent == ENG_I_CAREER && from < 0 && !st->start[0] &&
 	    !(st->asked & ENG_ASKED_ROLE)) {
 		say_ask_from(kb, r, t->out);
 		st->asked |= ENG_ASKED_ROLE;

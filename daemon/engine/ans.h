@@ -18,6 +18,7 @@ struct ans_turn {
 				  * st->last_intent */
 	int intent;              /* the intent this turn answers, or -1 */
 	int has_entity;          /* names a role, industry or capacity */
+	int declined;            /* answered "not something I cover" */
 };
 
 /* Answer intent about the session's roles, or ask which role is meant. */
@@ -28,6 +29,12 @@ void ans_fallback(struct ans_turn *t, int offtopic);
 void ans_smalltalk(struct ans_turn *t, int intent);
 /* The answer to a knowledge base topic. */
 void ans_topic(struct ans_turn *t, int topic);
+/* The session's career plan: its first step (first) or the step after
+ * the one under discussion. */
+void ans_plan_walk(struct ans_turn *t, int first);
+/* The person starts from a first job or from nothing: the plan from
+ * there, at its first step. */
+void ans_plan_start(struct ans_turn *t);
 /* Does this turn answer the pending follow-up?  Then its slot is set. */
 int ans_fill_pending(struct ans_turn *t);
 /* Put what the question names into the session's slots for intent. */

@@ -93,6 +93,47 @@ dlg_then_offtopic(struct ans_turn *t)
 	return DLG_DONE;
 }
 
+/* The conversation is about a career: a plan is there to walk. */
+static int
+dlg_in_career(const struct ans_turn *t)
+{
+	return t->last == ENG_I_CAREER || t->st->step > 0;
+}
+
+/* "I'm a PA right now, does that count?" in a career conversation: the
+ * plan starts from a first job. */
+static int
+dlg_when_plan_start(struct ans_turn *t)
+{
+	return dlg_in_career(t) && t->p.entry && t->p.nm == 0 &&
+	    (t->intent < 0 || t->intent == ENG_I_CAREER);
+}
+
+static int
+dlg_then_plan_start(struct ans_turn *t)
+{
+	ans_plan_start(t);
+	return DLG_DONE;
+}
+
+/* "where do I start?", "then what?", "which job should I apply for
+ * first?": the plan's first step, or the one after the last shown. */
+static int
+dlg_when_plan_walk(struct ans_turn *t)
+{
+	return dlg_in_career(t) && t->p.nm == 0 && (t->intent < 0 ||
+	    t->intent == ENG_I_CAREER) &&
+	    (parse_context(t->d, &t->p, t->d->sec_next) ||
+	    parse_context(t->d, &t->p, t->d->sec_begin));
+}
+
+static int
+dlg_then_plan_walk(struct ans_turn *t)
+{
+	ans_plan_walk(t, !parse_context(t->d, &t->p, t->d->sec_next));
+	return DLG_DONE;
+}
+
 /* "ok what about the other one": swap to the other role of the
  * conversation and ask the last question again. */
 static int
@@ -325,6 +366,8 @@ static const struct dlg_rule dlg_rules[] = {
 	{ dlg_when_slot_answer, dlg_then_no_intent },
 	{ dlg_when_reset, dlg_then_smalltalk },
 	{ dlg_when_not_media, dlg_then_offtopic },
+	{ dlg_when_plan_start, dlg_then_plan_start },
+	{ dlg_when_plan_walk, dlg_then_plan_walk },
 	{ dlg_when_other_one, dlg_then_swap },
 	{ dlg_when_self_intro, dlg_then_career_from },
 	{ dlg_when_polite_question, dlg_then_no_intent },
@@ -340,6 +383,42 @@ static const struct dlg_rule dlg_rules[] = {
 	{ dlg_always, dlg_then_answer },
 };
 
+/* How sure the reply is to be what was asked: each sign of another
+ * reading takes some away.  A clarifying question is honest doubt, an
+ * off-topic decline with the evidence for it is sure. */
+static double
+dlg_confidence(const struct ans_turn *t)
+{
+	const struct parse *p = &t->p;
+	unsigned others;
+	double c = 0.9;
+	int in;
+
+	switch (t->out->kind) {
+	case ENG_SMALLTALK:
+		return 0.95;
+	case ENG_CLARIFY:
+		return 0.5;
+	case ENG_FALLBACK:
+		return t->declined ? 0.9 : 0.6;
+	default:
+		break;
+	}
+	in = t->out->intent ? eng_intent_find(t->out->intent) : -1;
+	others = p->cands & ~(in >= 0 ? 1u << in : 0u);
+	if (p->intent < 0)
+		c -= 0.15;              /* carried over from the last turn */
+	for (; others; others &= others - 1)
+		c -= 0.08;              /* the words fit another question */
+	if (p->topic < 0 && p->nm == 0)
+		c -= t->st->role[0] ? 0.05 : 0.15;
+	if (p->ncorr > 0)
+		c -= 0.05;
+	if (p->offtopic == 1)
+		c -= 0.2;
+	return c < 0.2 ? 0.2 : c;
+}
+
 void
 dlg_turn(const struct eng_src *d, struct eng_state *st, const char *text,
     size_t len, struct eng_reply *out)
@@ -352,12 +431,14 @@ dlg_turn(const struct eng_src *d, struct eng_state *st, const char *text,
 	memset(out, 0, offsetof(struct eng_reply, text));
 	out->text[0] = '\0';
 	out->noptions = out->nsuggestions = out->ncorrections = 0;
-	out->nsources = out->nladder = 0;
-	out->ladder_focus = -1;
+	out->nsources = out->nladder = out->nplan = 0;
+	out->ladder_focus = out->plan_focus = -1;
+	out->confidence = 0;
 	t.d = d;
 	t.st = st;
 	t.out = out;
 	t.last = eng_intent_find(st->last_intent);
+	t.declined = 0;
 	parse_question(d, text, len, &t.p);
 	memcpy(out->corrections, p->corr, (size_t)p->ncorr * sizeof p->corr[0]);
 	out->ncorrections = p->ncorr;
@@ -368,6 +449,7 @@ dlg_turn(const struct eng_src *d, struct eng_state *st, const char *text,
 	for (i = 0; i < sizeof dlg_rules / sizeof dlg_rules[0]; i++)
 		if (dlg_rules[i].when(&t) && dlg_rules[i].then(&t) == DLG_DONE)
 			break;
+	out->confidence = dlg_confidence(&t);
 	out->slots = *st;
 }
 
@@ -378,7 +460,8 @@ dlg_welcome(const struct eng_src *d, const struct eng_state *st,
 	memset(out, 0, sizeof *out);
 	out->kind = ENG_SMALLTALK;
 	out->intent = eng_intent_name(ENG_I_GREETING);
-	out->ladder_focus = -1;
+	out->ladder_focus = out->plan_focus = -1;
+	out->confidence = 1;
 	say_welcome(d->kb, slot_role(d->kb, st->role), out);
 	out->slots = *st;
 }

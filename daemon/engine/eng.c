@@ -146,6 +146,10 @@ eng_map_all(struct eng_src *d, const char *dir, char *err,
 	d->sec_question = pat_find(d->context, "question");
 	d->sec_refer = pat_find(d->context, "refer");
 	d->sec_other = pat_find(d->context, "other");
+	d->sec_entry = pat_find(d->context, "entry");
+	d->sec_novice = pat_find(d->context, "novice");
+	d->sec_next = pat_find(d->context, "next");
+	d->sec_begin = pat_find(d->context, "begin");
 	d->sec_not_media = pat_find(d->offtopic, "not-media");
 	d->sec_compare = pat_find(d->intents, "compare");
 	return 0;

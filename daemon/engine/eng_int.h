@@ -34,6 +34,9 @@ struct eng_src {
 	int *topic_of;               /* topics section -> kb topic */
 	int sec_self, sec_target, sec_carry, sec_question, sec_refer,
 	    sec_other;               /* context sections, -1 if absent */
+	int sec_entry, sec_novice, sec_next, sec_begin;  /* a career plan's: a first
+				  * job as the start, the step after, the
+				  * first step */
 	int sec_not_media;           /* offtopic section, -1 if absent */
 	int sec_compare;             /* intents section, -1 if absent */
 };

@@ -207,6 +207,24 @@ parse_intent(const struct eng_src *d, struct parse *p, size_t *qs,
 	return in >= 0 && !eng_intent_smalltalk(in) ? in : small >= 0 ? small : in;
 }
 
+/* Every question intent with a match in t[from, to), one bit each. */
+static unsigned
+parse_candidates(const struct eng_src *d, const struct parse *p, size_t from,
+    size_t to)
+{
+	unsigned bits = 0;
+	size_t s, e;
+	int i, in;
+
+	for (i = 0; i < pat_count(d->intents); i++) {
+		in = d->intent_of[i];
+		if (!eng_intent_smalltalk(in) && !(bits >> in & 1) &&
+		    pat_match_text(d->intents, i, &p->pt, to, from, &s, &e))
+			bits |= 1u << in;
+	}
+	return bits;
+}
+
 /* The earliest industry named wins: in "a stage show" the word "show" is
  * only the noun that "stage" qualifies. */
 static void
@@ -267,6 +285,27 @@ parse_self(const struct eng_src *d, struct parse *p)
 					p->self_role = p->occ[i].role;
 				p->self_occ |= 1u << i;
 			}
+}
+
+/* Does the person start from a first job, a course or nothing at all?
+ * "I'm a PA right now", "I've been doing accounting for 8 years", "with
+ * zero experience": the first two name where they are after "I'm a" or
+ * "I've been", within a few words. */
+static int
+parse_entry(const struct eng_src *d, const struct parse *p)
+{
+	size_t s, e, from, s2, e2;
+
+	if (parse_section(d->context, d->sec_novice, p))
+		return 1;
+	for (from = 0; d->sec_self >= 0 && d->sec_entry >= 0 &&
+	    pat_match_text(d->context, d->sec_self, &p->pt, p->len, from, &s,
+	    &e); from = e > s ? e : s + 1)
+		if (pat_match_text(d->context, d->sec_entry, &p->pt,
+		    e + 32 < p->len ? e + 32 : p->len, e, &s2, &e2) &&
+		    memchr(p->t + e, '.', s2 - e) == NULL)
+			return 1;
+	return 0;
 }
 
 /* A career question is about the role the person wants to reach: "...do
@@ -343,8 +382,12 @@ parse_question(const struct eng_src *d, const char *text, size_t len,
 		p->capacity = d->capacity_of[sec];
 	p->topic = -1;
 	p->intent = parse_intent(d, p, &qs, &qe);
+	p->qs = qs;
+	p->qe = qe;
+	p->cands = parse_candidates(d, p, qs, qe);
 	parse_topic_before(d, p, qs, qe);
 	parse_self(d, p);
+	p->entry = p->self_role < 0 && parse_entry(d, p);
 	parse_mentions(p, qs, qe);
 	parse_target(d, p);
 	/* Off-topic words and the context sections are read only where they

@@ -25,6 +25,11 @@ struct parse {
 	int international;
 	int capacity;            /* KB_FUNDING, KB_CREATIVE or -1 */
 	int intent;              /* ENG_I_*, or -1 */
+	unsigned cands;          /* bit per intent matched in the asking
+				  * sentence, the winner's too: evidence of
+				  * another reading */
+	size_t qs, qe;           /* the asking sentence */
+	int entry;               /* starts from a first job or from nothing */
 	int offtopic;            /* names something we do not cover: 1, 0,
 				  * or -1 not looked at yet */
 	int slot_only;           /* "the money side": a slot and nothing else */

@@ -323,6 +323,65 @@ say_route(const struct kb *kb, const int *path, int n, struct eng_reply *out)
 	rep_cite(out, &r->career);
 }
 
+/* The first-job topic of an industry, the film one when it has none. */
+static int
+say_entry_topic(const struct kb *kb, int industry)
+{
+	char id[48];
+	int ti = -1;
+
+	if (industry >= KB_FILM && industry <= KB_THEATER) {
+		snprintf(id, sizeof id, "start-out-%s", kb_var_name(industry));
+		ti = kb_find_topic(kb, id);
+	}
+	return ti >= 0 ? ti : kb_find_topic(kb, "start-out-film");
+}
+
+void
+say_plan_step(const struct kb *kb, const struct plan *pl, int k,
+    int industry, struct eng_reply *out)
+{
+	const struct kb_role *r = kb_role(kb, pl->step[k]), *up;
+	int ti, j;
+
+	rep_say(out, "Step %d of %d: ", k + 1, pl->n);
+	if (r == NULL) {
+		rep_say(out, "a first job close to production. ");
+		if ((ti = say_entry_topic(kb, industry)) >= 0) {
+			rep_cap(out, kb_topic(kb, ti)->body.text);
+			rep_cite(out, &kb_topic(kb, ti)->body);
+		}
+	} else if (k + 1 < pl->n) {
+		up = kb_role(kb, pl->step[k + 1]);
+		rep_say(out, "work as %s %s. ", r->article, r->name);
+		for (j = 0; j < r->career.nitems && j < 2; j++) {
+			rep_cap(out, r->career.items[j]);
+			rep_say(out, " ");
+		}
+		if (up)
+			rep_say(out, "From there the usual move is up to %s %s.",
+			    up->article, up->name);
+		rep_cite(out, &r->career);
+	} else {
+		rep_say(out, "%s. ", r->title);
+		rep_cap(out, r->career.text);
+		rep_cite(out, &r->career);
+	}
+	if (k + 1 < pl->n)
+		rep_option(out, "Next step", "then what?");
+}
+
+void
+say_plan_start(const struct kb *kb, const struct plan *pl,
+    struct eng_reply *out)
+{
+	const struct kb_role *goal = kb_role(kb, pl->step[pl->n - 1]);
+
+	rep_say(out, "Yes, that counts: it is where the road to %s starts, and "
+	    "it takes %d step%s from there.\n\n", goal ? goal->name :
+	    "producing", pl->n, pl->n == 1 ? "" : "s");
+}
+
 /* How to reach a role: from the role itself its next steps, from another
  * (from >= 0) the route along career.next links, else its steps. */
 void

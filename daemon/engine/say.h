@@ -8,6 +8,7 @@
 
 #include "idx.h"
 #include "kb.h"
+#include "plan.h"
 #include "val.h"
 
 /* Answers; intl: the question is about an international co-production. */
@@ -32,6 +33,13 @@ void say_credit(const struct kb_role *r, const struct eng_state *st,
 void say_career(const struct kb *kb, int role, int from,
     struct eng_reply *out);
 void say_pay(const struct kb_role *r, struct eng_reply *out);
+/* Step k (0-based) of a career plan, industry (-1: any) choosing the
+ * first-job advice; with a "next step" option unless it is the last. */
+void say_plan_step(const struct kb *kb, const struct plan *pl, int k,
+    int industry, struct eng_reply *out);
+/* "I'm a PA": where that puts the person in the plan, before its step. */
+void say_plan_start(const struct kb *kb, const struct plan *pl,
+    struct eng_reply *out);
 /* r may be NULL: which credits are given for money at all. */
 void say_funding(const struct kb *kb, const struct kb_role *r,
     struct eng_reply *out);

@@ -16,6 +16,14 @@ eng_intent_smalltalk(int i)
 	return i >= ENG_I_GREETING;
 }
 
+/* A confidence as sent: two decimals, within 0..1. */
+static double
+val_confidence(double c)
+{
+	c = c < 0 ? 0 : c > 1 ? 1 : c;
+	return (double)(long)(c * 100 + 0.5) / 100;
+}
+
 const char *
 eng_intent_name(int i)
 {
@@ -106,6 +114,17 @@ eng_reply_json(const struct eng_reply *r)
 		json_object_set_new(j, "ladder", json_pack("{s:o,s:i}",
 		    "steps", steps, "focus", r->ladder_focus));
 	}
+	if (r->nplan > 0) {
+		json_t *steps = xcheck(json_array());
+
+		for (i = 0; i < r->nplan; i++)
+			json_array_append_new(steps, json_pack("{s:s,s:s}",
+			    "id", r->plan[i].value, "title", r->plan[i].label));
+		json_object_set_new(j, "plan", json_pack("{s:o,s:i}",
+		    "steps", steps, "focus", r->plan_focus));
+	}
+	json_object_set_new(j, "confidence",
+	    xcheck(json_real(val_confidence(r->confidence))));
 	return j;
 }
 
@@ -118,6 +137,8 @@ eng_state_to_json(const struct eng_state *st)
 	json_object_set_new(j, "pending", str_or_null(st->pending));
 	json_object_set_new(j, "asked", xcheck(json_integer(st->asked)));
 	json_object_set_new(j, "pending_age", xcheck(json_integer(st->pending_age)));
+	json_object_set_new(j, "start", str_or_null(st->start));
+	json_object_set_new(j, "step", xcheck(json_integer(st->step)));
 	return j;
 }
 
@@ -131,7 +152,8 @@ eng_state_equal(const struct eng_state *a, const struct eng_state *b)
 	    strcmp(a->capacity, b->capacity) == 0 &&
 	    strcmp(a->last_intent, b->last_intent) == 0 &&
 	    strcmp(a->pending, b->pending) == 0 && a->asked == b->asked &&
-	    a->pending_age == b->pending_age;
+	    a->pending_age == b->pending_age &&
+	    strcmp(a->start, b->start) == 0 && a->step == b->step;
 }
 
 static int
@@ -161,12 +183,15 @@ eng_state_from_json(struct eng_state *st, const json_t *j)
 	    s.other_role) || get_slot(j, "from_role", s.from_role) ||
 	    get_slot(j, "industry", s.industry) || get_slot(j, "capacity",
 	    s.capacity) || get_slot(j, "last_intent", s.last_intent) ||
-	    get_slot(j, "pending", s.pending))
+	    get_slot(j, "pending", s.pending) || get_slot(j, "start", s.start))
 		return -1;
 	if ((v = json_object_get(j, "asked")) && json_is_integer(v))
 		s.asked = (unsigned)json_integer_value(v);
 	if ((v = json_object_get(j, "pending_age")) && json_is_integer(v))
 		s.pending_age = (unsigned)json_integer_value(v);
+	if ((v = json_object_get(j, "step")) && json_is_integer(v) &&
+	    json_integer_value(v) >= 0 && json_integer_value(v) < 100)
+		s.step = (unsigned)json_integer_value(v);
 	*st = s;
 	return 0;
 }
@@ -223,7 +248,7 @@ jw_strs(struct jw *w, const char *first, size_t stride, int n)
 size_t
 eng_reply_write(struct jw *w, const struct eng_reply *r)
 {
-	char num[16];
+	char num[64];
 
 	jw_lit(w, "\"kind\":");
 	jw_str(w, eng_kind_name(r->kind));
@@ -256,6 +281,15 @@ eng_reply_write(struct jw *w, const struct eng_reply *r)
 		jw_lit(w, num);
 		jw_lit(w, "}");
 	}
+	if (r->nplan > 0) {
+		jw_lit(w, ",\"plan\":{\"steps\":");
+		jw_pairs(w, r->plan, r->nplan, "id", "title", 1);
+		snprintf(num, sizeof num, ",\"focus\":%d}", r->plan_focus);
+		jw_lit(w, num);
+	}
+	snprintf(num, sizeof num, ",\"confidence\":%.2f", 
+	    val_confidence(r->confidence));
+	jw_lit(w, num);
 	return jw_len(w);
 }
 
@@ -269,8 +303,12 @@ eng_state_write(struct jw *w, const struct eng_state *st)
 	jw_str_or_null(w, st->last_intent);
 	jw_lit(w, ",\"pending\":");
 	jw_str_or_null(w, st->pending);
-	snprintf(num, sizeof num, ",\"asked\":%u,\"pending_age\":%u}",
+	snprintf(num, sizeof num, ",\"asked\":%u,\"pending_age\":%u",
 	    st->asked, st->pending_age);
+	jw_lit(w, num);
+	jw_lit(w, ",\"start\":");
+	jw_str_or_null(w, st->start);
+	snprintf(num, sizeof num, ",\"step\":%u}", st->step);
 	jw_lit(w, num);
 	return jw_len(w);
 }
