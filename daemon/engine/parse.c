@@ -140,7 +140,7 @@ parse_intent_in(const struct eng_src *d, const struct parse *p, size_t from,
 
 /* Sentences of the question, at most PARSE_SENT (later ones are merged into
  * the last): a sentence ends at . ! ? ; or : followed by a space. */
-#define PARSE_SENT 4
+#define PARSE_SENT 32
 
 struct parse_sent { size_t s, e; int asks; };
 

@@ -17,7 +17,8 @@
 #define ENG_SRC_MAX 8
 #define ENG_LADDER_MAX 12
 #define ENG_PLAN_MAX 8
-#define ENG_INPUT_MAX 600  /* bytes of a question looked at; the rest is ignored */
+#define ENG_INPUT_MAX 6144 /* bytes of a question looked at (a pasted forum post
+			    * of 2,000 characters); the rest is ignored */
 
 enum eng_kind { ENG_ANSWER, ENG_CLARIFY, ENG_FALLBACK, ENG_SMALLTALK };
 

@@ -69,7 +69,7 @@ static const struct cfg_row cfg_rows[] = {
 	  .min = 0, .max = 1000, .def = "200", .arg = "N",
 	  .help = "most recent turns sent back when a session resumes" },
 	{ .name = "max-text", .type = CFG_INT, .off = OFF(max_text), .min = 1,
-	  .max = 10000, .def = "500", .arg = "N",
+	  .max = 10000, .def = "2000", .arg = "N",
 	  .help = "longest question, in characters (error too_long)" },
 	{ .name = "max-frame", .type = CFG_INT, .off = OFF(max_frame),
 	  .min = 256, .max = 1048576, .def = "8192", .arg = "BYTES",
