@@ -77,13 +77,18 @@ dlg_then_smalltalk(struct ans_turn *t)
 	return DLG_DONE;
 }
 
-/* "an insurance producer", "oil producers": the role word is there, the
- * trade is not ours. */
+/* "an insurance producer", "oil producers", "a producer tag": the role
+ * word is there, the thing asked about is not ours. */
 static int
 dlg_when_not_media(struct ans_turn *t)
 {
-	return t->p.nocc > 0 &&
-	    parse_section(t->d->offtopic, t->d->sec_not_media, &t->p);
+	unsigned long long bits = t->d->not_role;
+	int sec;
+
+	for (sec = 0; t->p.nocc > 0 && bits; sec++, bits >>= 1)
+		if ((bits & 1) && parse_section(t->d->offtopic, sec, &t->p))
+			return 1;
+	return 0;
 }
 
 static int
@@ -320,7 +325,9 @@ dlg_then_not_understood(struct ans_turn *t)
 
 /* "what's the wifi password?" matches the shape of a definition question;
  * with no role named and nothing pointing back at the conversation it is
- * not one. */
+ * not one.  "What is a drum pattern and how is it structured?" points
+ * back, but at nothing: a conversation with no role yet has nothing for
+ * "it" to be. */
 static int
 dlg_when_shape_only(struct ans_turn *t)
 {
@@ -328,7 +335,7 @@ dlg_when_shape_only(struct ans_turn *t)
 
 	return (p->intent == ENG_I_DEFINITION || p->intent == ENG_I_DUTIES) &&
 	    t->intent == p->intent && p->nm == 0 && !p->slot_only &&
-	    !parse_context(t->d, p, t->d->sec_refer);
+	    (!t->st->role[0] || !parse_context(t->d, p, t->d->sec_refer));
 }
 
 static int

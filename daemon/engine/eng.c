@@ -150,7 +150,10 @@ eng_map_all(struct eng_src *d, const char *dir, char *err,
 	d->sec_novice = pat_find(d->context, "novice");
 	d->sec_next = pat_find(d->context, "next");
 	d->sec_begin = pat_find(d->context, "begin");
-	d->sec_not_media = pat_find(d->offtopic, "not-media");
+	d->not_role = 0;
+	for (i = 0; i < pat_count(d->offtopic) && i < 64; i++)
+		if (strncmp(pat_name(d->offtopic, i), "not-", 4) == 0)
+			d->not_role |= 1ull << i;
 	d->sec_compare = pat_find(d->intents, "compare");
 	return 0;
 }

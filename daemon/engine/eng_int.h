@@ -37,7 +37,10 @@ struct eng_src {
 	int sec_entry, sec_novice, sec_next, sec_begin;  /* a career plan's: a first
 				  * job as the start, the step after, the
 				  * first step */
-	int sec_not_media;           /* offtopic section, -1 if absent */
+	unsigned long long not_role; /* bit per offtopic section named
+				  * "not-...": consulted even when a role
+				  * is named, since the role word is the
+				  * one being misread */
 	int sec_compare;             /* intents section, -1 if absent */
 };
 
