@@ -18,9 +18,12 @@
 #define DLG_DONE 1
 
 struct dlg_rule {
+	const char *name;
 	int (*when)(struct ans_turn *);
 	int (*then)(struct ans_turn *);
+	const char *why;            /* what the rule stands for, for --explain */
 };
+#define DLG_RULE(w, t, why) { #w, dlg_when_##w, dlg_then_##t, why }
 
 /* The session's role is not the one the question names. */
 static int
@@ -346,7 +349,7 @@ dlg_then_fallback(struct ans_turn *t)
 }
 
 static int
-dlg_always(struct ans_turn *t)
+dlg_when_always(struct ans_turn *t)
 {
 	(void)t;
 	return 1;
@@ -369,25 +372,51 @@ dlg_then_answer(struct ans_turn *t)
 }
 
 static const struct dlg_rule dlg_rules[] = {
-	{ dlg_when_refers_back, dlg_then_compare },
-	{ dlg_when_slot_answer, dlg_then_no_intent },
-	{ dlg_when_reset, dlg_then_smalltalk },
-	{ dlg_when_not_media, dlg_then_offtopic },
-	{ dlg_when_plan_start, dlg_then_plan_start },
-	{ dlg_when_plan_walk, dlg_then_plan_walk },
-	{ dlg_when_other_one, dlg_then_swap },
-	{ dlg_when_self_intro, dlg_then_career_from },
-	{ dlg_when_polite_question, dlg_then_no_intent },
-	{ dlg_when_offtopic, dlg_then_offtopic_aside },
-	{ dlg_when_topic, dlg_then_topic },
-	{ dlg_when_pending, dlg_then_fill_pending },
-	{ dlg_when_about_self, dlg_then_about_self },
-	{ dlg_when_half_offtopic, dlg_then_offtopic },
-	{ dlg_when_smalltalk, dlg_then_smalltalk },
-	{ dlg_when_carry_over, dlg_then_carry_over },
-	{ dlg_when_no_intent, dlg_then_not_understood },
-	{ dlg_when_shape_only, dlg_then_fallback },
-	{ dlg_always, dlg_then_answer },
+	DLG_RULE(refers_back, compare,
+	    "it names another role than the conversation's and points back: "
+	    "a comparison"),
+	DLG_RULE(slot_answer, no_intent,
+	    "it gives only an industry or capacity: an answer to the last "
+	    "question"),
+	DLG_RULE(reset, smalltalk,
+	    "it asks to start over"),
+	DLG_RULE(not_media, offtopic,
+	    "the role word names something else here (not-... sections of "
+	    "offtopic.txt)"),
+	DLG_RULE(plan_start, plan_start,
+	    "in a career conversation, it says the person starts from a "
+	    "first job or from nothing"),
+	DLG_RULE(plan_walk, plan_walk,
+	    "in a career conversation, it asks for the first or the next "
+	    "step of the plan"),
+	DLG_RULE(other_one, swap,
+	    "it asks about the other role of the conversation"),
+	DLG_RULE(self_intro, career_from,
+	    "it says where the person is now and asks nothing else"),
+	DLG_RULE(polite_question, no_intent,
+	    "smalltalk wrapped around a real question"),
+	DLG_RULE(offtopic, offtopic_aside,
+	    "it names no role and something we know we do not cover"),
+	DLG_RULE(topic, topic,
+	    "a knowledge base topic matched the asking sentence; topics "
+	    "outrank intents"),
+	DLG_RULE(pending, fill_pending,
+	    "a follow-up question was open"),
+	DLG_RULE(about_self, about_self,
+	    "it asks about the role the person holds"),
+	DLG_RULE(half_offtopic, offtopic,
+	    "a comparison with something we do not cover"),
+	DLG_RULE(smalltalk, smalltalk,
+	    "greeting, thanks, goodbye or help"),
+	DLG_RULE(carry_over, carry_over,
+	    "no intent of its own: the last question again, with what it "
+	    "names"),
+	DLG_RULE(no_intent, not_understood,
+	    "no intent matched and nothing to carry over"),
+	DLG_RULE(shape_only, fallback, "only the shape of a question: no role "
+	    "named and nothing to point back at"),
+	DLG_RULE(always, answer, "the first intent section in file order that "
+	    "matched the asking sentence"),
 };
 
 /* How sure the reply is to be what was asked: each sign of another
@@ -428,7 +457,7 @@ dlg_confidence(const struct ans_turn *t)
 
 void
 dlg_turn(const struct eng_src *d, struct eng_state *st, const char *text,
-    size_t len, struct eng_reply *out)
+    size_t len, struct eng_reply *out, struct dlg_trace *tr)
 {
 	struct ans_turn t;        /* on the stack: a reload thread may run
 				  * another engine's turns meanwhile */
@@ -453,10 +482,23 @@ dlg_turn(const struct eng_src *d, struct eng_state *st, const char *text,
 	t.intent = p->intent;
 	t.has_entity = p->nm > 0 || p->self_role >= 0 || p->industry >= 0 ||
 	    p->capacity >= 0 || p->international;
-	for (i = 0; i < sizeof dlg_rules / sizeof dlg_rules[0]; i++)
-		if (dlg_rules[i].when(&t) && dlg_rules[i].then(&t) == DLG_DONE)
+	if (tr != NULL)
+		tr->nsteps = 0;
+	for (i = 0; i < sizeof dlg_rules / sizeof dlg_rules[0]; i++) {
+		if (!dlg_rules[i].when(&t))
+			continue;
+		if (tr != NULL && tr->nsteps < DLG_TRACE_RULES)
+			tr->steps[tr->nsteps++] = dlg_rules[i].name;
+		if (dlg_rules[i].then(&t) == DLG_DONE)
 			break;
+	}
 	out->confidence = dlg_confidence(&t);
+	if (tr != NULL) {
+		tr->p = t.p;
+		i = i < sizeof dlg_rules / sizeof dlg_rules[0] ? i : i - 1;
+		tr->rule = dlg_rules[i].name;
+		tr->why = dlg_rules[i].why;
+	}
 	out->slots = *st;
 }
 

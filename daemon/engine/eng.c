@@ -7,6 +7,7 @@
 #include <limits.h>
 #include "dlg.h"
 #include "eng.h"
+#include "explain.h"
 #include "eng_int.h"
 #include "common/file.h"
 #include "common/hash.h"
@@ -282,7 +283,18 @@ void
 eng_ask(struct eng *e, struct eng_state *st, const char *text, size_t len,
     struct eng_reply *r)
 {
-	dlg_turn(&e->s, st, text ? text : "", text ? len : 0, r);
+	dlg_turn(&e->s, st, text ? text : "", text ? len : 0, r, NULL);
+}
+
+void
+eng_explain(struct eng *e, struct eng_state *st, const char *text, size_t len,
+    struct eng_reply *r, struct jw *w)
+{
+	struct dlg_trace *tr = xmalloc(sizeof *tr);
+
+	dlg_turn(&e->s, st, text ? text : "", text ? len : 0, r, tr);
+	explain_turn(&e->s, tr, r, w);
+	free(tr);
 }
 
 void

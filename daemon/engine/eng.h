@@ -33,6 +33,11 @@ void eng_describe(const struct eng *e, FILE *out);
  * input yields a fallback. */
 void eng_ask(struct eng *e, struct eng_state *st, const char *text, size_t len,
     struct eng_reply *r);
+/* eng_ask(), and why the reply came out as it did, as a JSON object
+ * appended to w (explain.h): the pattern lines that fired, the intents in
+ * the running, the rule that answered.  Slow: for authors, not turns. */
+void eng_explain(struct eng *e, struct eng_state *st, const char *text,
+    size_t len, struct eng_reply *r, struct jw *w);
 /* Greeting for a new or resumed session. */
 void eng_welcome(struct eng *e, const struct eng_state *st,
     struct eng_reply *r);

@@ -26,9 +26,13 @@ struct pat_section {
 	 * answers instead of a scan of the whole question. */
 	pcre2_code *anch;
 	int anch_jit;
+	/* Every line as written, for explaining which of them matched. */
+	struct pat_line { char *re; int lineno; } *lines;
+	int nlines;
 };
 
 struct pat_set {
+	char *path;
 	struct pat_section *sec;
 	int nsec;
 	pcre2_match_context *mctx;
@@ -119,6 +123,21 @@ pat_header(struct pat_loader *ld, char *line, size_t n)
 	return 0;
 }
 
+/* Keep a section's line as written, with its line number. */
+static void
+pat_keep_line(struct pat_section *sec, const char *line, size_t n, int lineno)
+{
+	struct pat_line *l;
+
+	sec->lines = xrealloc(sec->lines, (size_t)(sec->nlines + 1) *
+	    sizeof *sec->lines);
+	l = &sec->lines[sec->nlines++];
+	l->re = xmalloc(n + 1);
+	memcpy(l->re, line, n);
+	l->re[n] = '\0';
+	l->lineno = lineno;
+}
+
 /* A regex line: checked and compiled alone, so that an error names its
  * line, then added to the section's alternations and the prefilter. */
 static int
@@ -159,6 +178,7 @@ pat_regex(struct pat_loader *ld, const char *line, size_t n)
 	(void)pcre2_pattern_info(one, PCRE2_INFO_ALLOPTIONS, &opts);
 	pcre2_code_free(one);
 	pfx_line(ld->ps->pf, line, n, (opts & PCRE2_ANCHORED) != 0);
+	pat_keep_line(&ld->ps->sec[ld->ps->nsec - 1], line, n, ld->lineno);
 	if (opts & PCRE2_ANCHORED)
 		pat_alternative(&ld->anch, line, n);
 	else
@@ -211,6 +231,7 @@ pat_load(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	ld.ps = xcalloc(1, sizeof *ld.ps);
+	ld.ps->path = xstrdup(path);
 	ld.ps->pf = pfx_new();
 	jw_grow(&ld.alt, 256);
 	jw_grow(&ld.anch, 64);
@@ -254,8 +275,12 @@ pat_free(struct pat_set *ps)
 		free(ps->sec[i].name);
 		pcre2_code_free(ps->sec[i].code);
 		pcre2_code_free(ps->sec[i].anch);
+		for (int k = 0; k < ps->sec[i].nlines; k++)
+			free(ps->sec[i].lines[k].re);
+		free(ps->sec[i].lines);
 	}
 	free(ps->sec);
+	free(ps->path);
 	pcre2_match_data_free(ps->md);
 	pcre2_match_context_free(ps->mctx);
 	free(ps);
@@ -366,4 +391,38 @@ pat_prefilter_counts(const struct pat_set *ps, unsigned long *skipped,
 {
 	*skipped = ps->skipped;
 	*anchored = ps->anchored;
+}
+
+int
+pat_explain(struct pat_set *ps, int section, const char *s, size_t len,
+    size_t start, pat_explain_fn *cb, void *arg)
+{
+	const struct pat_section *sec;
+	pcre2_match_data *md;
+	pcre2_code *one;
+	PCRE2_SIZE off;
+	int k, rc, n = 0;
+
+	if (section < 0 || section >= ps->nsec)
+		return 0;
+	sec = &ps->sec[section];
+	md = xcheck(pcre2_match_data_create(4, NULL));
+	for (k = 0; k < sec->nlines; k++) {
+		one = pcre2_compile((PCRE2_SPTR)sec->lines[k].re,
+		    PCRE2_ZERO_TERMINATED, PCRE2_NO_AUTO_CAPTURE, &rc, &off,
+		    NULL);
+		if (one == NULL)
+			continue;       /* checked at load: cannot happen */
+		if (pcre2_match(one, (PCRE2_SPTR)s, len, start, 0, md,
+		    ps->mctx) >= 0) {
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+
+			cb(arg, ps->path, sec->lines[k].lineno, sec->lines[k].re,
+			    (size_t)ov[0], (size_t)ov[1]);
+			n++;
+		}
+		pcre2_code_free(one);
+	}
+	pcre2_match_data_free(md);
+	return n;
 }

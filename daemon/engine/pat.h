@@ -46,4 +46,13 @@ int pat_match_text(struct pat_set *ps, int section, const struct pfx_text *pt,
 void pat_prefilter_counts(const struct pat_set *ps, unsigned long *skipped,
     unsigned long *anchored);
 
+/* Which lines of a section match s[start, len) on their own, to explain
+ * a decision: cb gets each one's file, line number, regex and match, in
+ * file order; the count is returned.  Slow (each line is compiled anew):
+ * for `slate ask --explain`, never for a turn. */
+typedef void pat_explain_fn(void *arg, const char *path, int line,
+    const char *re, size_t ms, size_t me);
+int pat_explain(struct pat_set *ps, int section, const char *s, size_t len,
+    size_t start, pat_explain_fn *cb, void *arg);
+
 #endif

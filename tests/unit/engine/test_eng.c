@@ -1,7 +1,9 @@
 /* test_eng.c - the engine facade.
  * Exercises: eng_load() refuses a missing directory with a message; the
  * version names knowledge and patterns; eng_describe() lists every role
- * and topic; eng_ask() answers and eng_stats() starts at no limit hit. */
+ * and topic; eng_ask() answers and eng_stats() starts at no limit hit;
+ * eng_explain() answers the same and names the lines that fired, the
+ * intents in the running and the rules that held. */
 #include <stdlib.h>
 #include <string.h>
 #include "engine/eng.h"
@@ -50,7 +52,57 @@ TEST_IMPL(eng_version_and_describe)
 	eng_free(e);
 }
 
+TEST_IMPL(eng_explain_names_lines)
+{
+	char err[1024];
+	struct eng *e = eng_load("knowledge", "patterns", err, sizeof err);
+	struct eng_reply r, r2;
+	struct eng_state st, st2;
+	struct jw w;
+	json_t *j, *f;
+	size_t i;
+	int roles = 0;
+
+	ASSERT_NOT_NULL(e);
+	if (e == NULL)
+		return;
+	eng_state_init(&st);
+	eng_state_init(&st2);
+	jw_grow(&w, 256);
+	eng_explain(e, &st, "what does a line producer do?", 29, &r, &w);
+	eng_ask(e, &st2, "what does a line producer do?", 29, &r2);
+	/* the same answer either way */
+	ASSERT_STR_EQ(r.text, r2.text);
+	ASSERT_EQ(eng_state_equal(&st, &st2), 1);
+	j = json_loads(w.b, 0, NULL);
+	ASSERT_NOT_NULL(j);
+	ASSERT_STR_EQ(json_string_value(json_object_get(j, "intent")),
+	    "duties");
+	ASSERT_STR_EQ(json_string_value(json_array_get(json_object_get(j,
+	    "candidates"), 0)), "duties");
+	ASSERT_STR_EQ(json_string_value(json_object_get(j, "rule")), "always");
+	json_array_foreach(json_object_get(j, "fired"), i, f) {
+		if (strcmp(json_string_value(json_object_get(f, "set")),
+		    "roles") == 0 && strcmp(json_string_value(json_object_get(f,
+		    "section")), "line-producer") == 0) {
+			roles++;
+			ASSERT_STR_EQ(json_string_value(json_object_get(f,
+			    "file")), "roles.txt");
+			ASSERT_GT(json_integer_value(json_object_get(f,
+			    "line")), 0);
+			ASSERT_STR_EQ(json_string_value(json_object_get(f,
+			    "match")), "line producer");
+		}
+	}
+	ASSERT_EQ(roles, 1);
+	ASSERT(r.confidence > 0.5 && r.confidence <= 1);
+	json_decref(j);
+	free(jw_take(&w));
+	eng_free(e);
+}
+
 TEST_LIST(
 	TEST_ENTRY(eng_load_refuses_missing)
 	TEST_ENTRY(eng_version_and_describe)
+	TEST_ENTRY(eng_explain_names_lines)
 )
