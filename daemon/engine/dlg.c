@@ -233,6 +233,22 @@ dlg_then_topic(struct ans_turn *t)
 	return DLG_DONE;
 }
 
+/* The reading picked from our "did you mean" options (or typed). */
+static int
+dlg_when_reading_picked(struct ans_turn *t)
+{
+	return strcmp(t->st->pending, "intent") == 0 && t->p.intent >= 0 &&
+	    !eng_intent_smalltalk(t->p.intent) && t->p.nm == 0;
+}
+
+static int
+dlg_then_reading_picked(struct ans_turn *t)
+{
+	t->st->pending[0] = '\0';
+	ans_answer(t, t->p.intent);
+	return DLG_DONE;
+}
+
 static int
 dlg_when_pending(struct ans_turn *t)
 {
@@ -400,6 +416,8 @@ static const struct dlg_rule dlg_rules[] = {
 	DLG_RULE(topic, topic,
 	    "a knowledge base topic matched the asking sentence; topics "
 	    "outrank intents"),
+	DLG_RULE(reading_picked, reading_picked,
+	    "one of the readings our \"did you mean\" offered"),
 	DLG_RULE(pending, fill_pending,
 	    "a follow-up question was open"),
 	DLG_RULE(about_self, about_self,
@@ -442,6 +460,10 @@ dlg_confidence(const struct ans_turn *t)
 	}
 	in = t->out->intent ? eng_intent_find(t->out->intent) : -1;
 	others = p->cands & ~(in >= 0 ? 1u << in : 0u);
+	/* A comparison naming an industry is a variation and the other way
+	 * round (parse_settle()): the same evidence, not another reading. */
+	if (in == ENG_I_VARIATION || in == ENG_I_COMPARE)
+		others &= ~(1u << ENG_I_VARIATION | 1u << ENG_I_COMPARE);
 	if (p->intent < 0)
 		c -= 0.15;              /* carried over from the last turn */
 	for (; others; others &= others - 1)
@@ -453,6 +475,37 @@ dlg_confidence(const struct ans_turn *t)
 	if (p->offtopic == 1)
 		c -= 0.2;
 	return c < 0.2 ? 0.2 : c;
+}
+
+/* An answer this unsure, with another reading the words fit, becomes a
+ * question back: which of the two was meant (a confident wrong answer is
+ * the worst outcome; asking is a good one). */
+#define DLG_ASK_BELOW 0.7
+
+static void
+dlg_doubt(struct ans_turn *t)
+{
+	struct eng_reply *out = t->out;
+	unsigned others;
+	int in, alt;
+
+	if (out->kind != ENG_ANSWER || out->confidence >= DLG_ASK_BELOW ||
+	    out->intent == NULL || t->p.topic >= 0)
+		return;
+	in = eng_intent_find(out->intent);
+	others = t->p.cands & ~(1u << in);
+	if (in == ENG_I_VARIATION || in == ENG_I_COMPARE)
+		others &= ~(1u << ENG_I_VARIATION | 1u << ENG_I_COMPARE);
+	if (others == 0)
+		return;
+	for (alt = 0; !(others >> alt & 1); alt++)
+		;
+	say_did_you_mean(kb_role(t->d->kb, slot_role(t->d->kb, t->st->role)),
+	    in, alt, out);
+	out->kind = ENG_CLARIFY;
+	out->confidence = 0.5;
+	slot_set(t->st->pending, "intent");
+	t->st->pending_age = 0;
 }
 
 void
@@ -493,6 +546,7 @@ dlg_turn(const struct eng_src *d, struct eng_state *st, const char *text,
 			break;
 	}
 	out->confidence = dlg_confidence(&t);
+	dlg_doubt(&t);
 	if (tr != NULL) {
 		tr->p = t.p;
 		i = i < sizeof dlg_rules / sizeof dlg_rules[0] ? i : i - 1;

@@ -559,6 +559,39 @@ say_ask_role(int intent, struct eng_reply *out)
 		rep_say(out, "Which role do you mean?");
 }
 
+/* What each question intent asks, as an option a person can pick. */
+static const char *const say_intent_labels[ENG_I_N] = {
+	[ENG_I_DEFINITION] = "What the role is",
+	[ENG_I_DUTIES] = "What the job involves",
+	[ENG_I_COMPARE] = "How it compares",
+	[ENG_I_HIERARCHY] = "Who it answers to",
+	[ENG_I_VARIATION] = "How it differs by industry",
+	[ENG_I_CREDIT] = "How the credit is earned",
+	[ENG_I_CAREER] = "How to get there",
+	[ENG_I_PAY] = "How it is paid",
+	[ENG_I_FUNDING] = "Where the money comes from",
+};
+
+void
+say_did_you_mean(const struct kb_role *r, int a, int b,
+    struct eng_reply *out)
+{
+	out->text[0] = '\0';
+	out->noptions = out->nsuggestions = out->nsources = 0;
+	out->nladder = out->nplan = 0;
+	out->ladder_focus = out->plan_focus = -1;
+	if (r)
+		rep_say(out, "I am not sure which part of the %s's job you are "
+		    "asking about. Did you mean one of these?", r->name);
+	else
+		rep_say(out, "I am not sure what you are asking. Did you mean "
+		    "one of these?");
+	if (a >= 0 && a < ENG_I_N && say_intent_labels[a])
+		rep_option(out, say_intent_labels[a], eng_intent_name(a));
+	if (b >= 0 && b < ENG_I_N && say_intent_labels[b])
+		rep_option(out, say_intent_labels[b], eng_intent_name(b));
+}
+
 /* Questions to ask next about role ri (-1: starting questions), leaving
  * out the one just answered. */
 void

@@ -53,6 +53,10 @@ void say_ask_capacity(const struct kb_role *r, struct eng_reply *out);
 void say_ask_from(const struct kb *kb, const struct kb_role *r,
     struct eng_reply *out);
 void say_ask_role(int intent, struct eng_reply *out);
+/* Rasa's second stage: the two likeliest readings as options (their
+ * values intent names), the reply's earlier text and options replaced. */
+void say_did_you_mean(const struct kb_role *r, int a, int b,
+    struct eng_reply *out);
 /* role -1: the questions a new conversation might start with. */
 void say_suggestions(const struct kb *kb, int role, int intent,
     struct eng_reply *out);
