@@ -117,9 +117,20 @@ dlg_when_plan_start(struct ans_turn *t)
 	    (t->intent < 0 || t->intent == ENG_I_CAREER);
 }
 
+/* "film mostly. I'm a PA right now": what the turn names, kept. */
+static void
+dlg_keep_dimensions(struct ans_turn *t)
+{
+	if (t->p.industry >= 0)
+		slot_set(t->st->industry, kb_var_name(t->p.industry));
+	if (t->p.capacity >= 0)
+		slot_set(t->st->capacity, kb_var_name(t->p.capacity));
+}
+
 static int
 dlg_then_plan_start(struct ans_turn *t)
 {
+	dlg_keep_dimensions(t);
 	ans_plan_start(t);
 	return DLG_DONE;
 }
@@ -138,6 +149,7 @@ dlg_when_plan_walk(struct ans_turn *t)
 static int
 dlg_then_plan_walk(struct ans_turn *t)
 {
+	dlg_keep_dimensions(t);
 	ans_plan_walk(t, !parse_context(t->d, &t->p, t->d->sec_next));
 	return DLG_DONE;
 }
@@ -225,10 +237,7 @@ dlg_then_topic(struct ans_turn *t)
 		slot_set_role(t->d->kb, t->st->role, t->p.m[0].role);
 	if (t->p.nm >= 2)
 		slot_set_role(t->d->kb, t->st->other_role, t->p.m[1].role);
-	if (t->p.industry >= 0)
-		slot_set(t->st->industry, kb_var_name(t->p.industry));
-	if (t->p.capacity >= 0)
-		slot_set(t->st->capacity, kb_var_name(t->p.capacity));
+	dlg_keep_dimensions(t);
 	ans_topic(t, t->p.topic);
 	return DLG_DONE;
 }
