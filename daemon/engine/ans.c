@@ -121,6 +121,42 @@ ans_follow_up(const struct kb_role *r, int intent, struct eng_state *st,
 	}
 }
 
+/* One role's answer to a question asked of each role on its own. */
+static void
+ans_one_role(struct ans_turn *t, int intent, const struct kb_role *r)
+{
+	int intl = t->p.international;
+
+	if (intent == ENG_I_DEFINITION)
+		say_definition(r, t->st, intl, t->out);
+	else if (intent == ENG_I_DUTIES)
+		say_duties(r, t->st, intl, t->out);
+	else if (intent == ENG_I_CREDIT)
+		say_credit(r, t->st, t->out);
+	else
+		say_pay(r, t->out);
+}
+
+/* "What does a producer do? Nor do I understand what an executive
+ * producer does": a question that names several roles without comparing
+ * them is answered for each (the first three), in the order named. */
+static void
+ans_each_role(struct ans_turn *t, int intent, const struct kb_role *r)
+{
+	const struct kb *kb = t->d->kb;
+	int i;
+
+	ans_one_role(t, intent, r);
+	for (i = 0; i < t->p.nm && i < 3; i++) {
+		const struct kb_role *o = kb_role(kb, t->p.m[i].role);
+
+		if (o == NULL || o == r)
+			continue;
+		rep_say(t->out, "\n\n");
+		ans_one_role(t, intent, o);
+	}
+}
+
 /* The answer proper to intent about role ri (and oi, the other one). */
 static void
 ans_compose(struct ans_turn *t, int intent, int ri, int oi, int from)
@@ -131,10 +167,10 @@ ans_compose(struct ans_turn *t, int intent, int ri, int oi, int from)
 
 	switch (intent) {
 	case ENG_I_DEFINITION:
-		say_definition(r, t->st, intl, t->out);
-		break;
 	case ENG_I_DUTIES:
-		say_duties(r, t->st, intl, t->out);
+	case ENG_I_CREDIT:
+	case ENG_I_PAY:
+		ans_each_role(t, intent, r);
 		break;
 	case ENG_I_COMPARE:
 		say_compare(kb, ri, oi, t->out);
@@ -147,14 +183,8 @@ ans_compose(struct ans_turn *t, int intent, int ri, int oi, int from)
 	case ENG_I_VARIATION:
 		say_variation(r, t->st, t->p.industries, intl, t->out);
 		break;
-	case ENG_I_CREDIT:
-		say_credit(r, t->st, t->out);
-		break;
 	case ENG_I_CAREER:
 		say_career(kb, ri, from, t->out);
-		break;
-	case ENG_I_PAY:
-		say_pay(r, t->out);
 		break;
 	case ENG_I_FUNDING:
 		say_funding(kb, r, t->out);
