@@ -176,6 +176,12 @@ ans_compose(struct ans_turn *t, int intent, int ri, int oi, int from)
 		say_compare(kb, ri, oi, t->out);
 		break;
 	case ENG_I_HIERARCHY:
+		if (oi >= 0 && oi != ri && t->p.nm >= 2) {
+			/* "is a producer higher than a director?": the rank
+			 * first, then how the lower one stands */
+			say_rank_first(kb, ri, oi, t->out);
+			break;
+		}
 		say_hierarchy(kb, ri, t->out);
 		if (oi >= 0 && oi != ri)
 			say_rank(kb, ri, oi, t->out);

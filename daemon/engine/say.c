@@ -177,6 +177,19 @@ say_rank(const struct kb *kb, int ai, int bi, struct eng_reply *out)
 	rep_upper(out, n);
 }
 
+void
+say_rank_first(const struct kb *kb, int ai, int bi, struct eng_reply *out)
+{
+	const struct kb_role *a = kb_role(kb, ai), *b = kb_role(kb, bi);
+	const struct kb_role *lo = a->level <= b->level ? b : a;
+
+	say_rank(kb, ai, bi, out);
+	rep_say(out, " ");
+	rep_cap(out, lo->hierarchy.text);
+	rep_cite(out, &lo->hierarchy);
+	chain_ladder(kb, lo == a ? ai : bi, out);
+}
+
 /* Two roles trait by trait, then their rank. */
 void
 say_compare(const struct kb *kb, int ai, int bi, struct eng_reply *out)

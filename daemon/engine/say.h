@@ -25,6 +25,8 @@ void say_compare(const struct kb *kb, int a, int b, struct eng_reply *out);
 void say_rank(const struct kb *kb, int a, int b, struct eng_reply *out);
 /* Answers to, oversees, and the ladder for the widget's diagram. */
 void say_hierarchy(const struct kb *kb, int role, struct eng_reply *out);
+/* Two roles' rank, then how the lower one stands and its ladder. */
+void say_rank_first(const struct kb *kb, int a, int b, struct eng_reply *out);
 void say_variation(const struct kb_role *r, const struct eng_state *st,
     unsigned industries, int intl, struct eng_reply *out);
 void say_credit(const struct kb_role *r, const struct eng_state *st,
