@@ -190,19 +190,20 @@ say_rank_first(const struct kb *kb, int ai, int bi, struct eng_reply *out)
 	chain_ladder(kb, lo == a ? ai : bi, out);
 }
 
-/* Two roles trait by trait, then their rank. */
+/* Two roles: their rank, then trait by trait. */
 void
 say_compare(const struct kb *kb, int ai, int bi, struct eng_reply *out)
 {
 	const struct kb_role *a = kb_role(kb, ai), *b = kb_role(kb, bi);
 
-	rep_say(out, "%s vs %s:", a->title, b->name);
+	/* Rank tells two titles apart first for most people who ask, so it
+	 * opens the comparison; the traits say how. */
+	rep_say(out, "%s vs %s:\n- Rank: ", a->title, b->name);
+	say_rank(kb, ai, bi, out);
 	say_trait("Authority", a, &a->authority, b, &b->authority, out);
 	say_trait("Involvement", a, &a->involvement, b, &b->involvement,
 	    out);
 	say_trait("Focus", a, &a->focus, b, &b->focus, out);
-	rep_say(out, "\n- Rank: ");
-	say_rank(kb, ai, bi, out);
 }
 
 /* "the producer, the line producer and the UPM" without the first "the",
