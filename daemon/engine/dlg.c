@@ -541,6 +541,11 @@ dlg_turn(const struct eng_src *d, struct eng_state *st, const char *text,
 	memcpy(out->corrections, p->corr, (size_t)p->ncorr * sizeof p->corr[0]);
 	out->ncorrections = p->ncorr;
 	say_corrections(p->corr, p->ncorr, out);
+	if (p->industry_weak && st->industry[0]) {
+		/* "a small show" after the Fringe is still theater */
+		t.p.industries &= ~(1u << p->industry);
+		t.p.industry = -1;
+	}
 	t.intent = p->intent;
 	t.has_entity = p->nm > 0 || p->self_role >= 0 || p->industry >= 0 ||
 	    p->capacity >= 0 || p->international;

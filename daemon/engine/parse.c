@@ -245,6 +245,9 @@ parse_industries(const struct eng_src *d, struct parse *p)
 			if (s < first) {
 				first = s;
 				p->industry = v;
+				/* a bare "show" is TV only when nothing else says */
+				p->industry_weak = (e - s == 4 || e - s == 5) &&
+				    strncmp(p->t + s, "show", 4) == 0;
 			}
 		}
 	}

@@ -21,6 +21,8 @@ struct parse {
 	int self_role;           /* "I'm a production coordinator" */
 	unsigned self_occ;       /* bit i: occ[i] follows "I'm a" / "from" */
 	int industry;            /* first of film/tv/music/theater, or -1 */
+	int industry_weak;       /* named only by a bare "show": the
+				  * session's industry, if any, stands */
 	unsigned industries;     /* bit per industry mentioned */
 	int international;
 	int capacity;            /* KB_FUNDING, KB_CREATIVE or -1 */
