@@ -101,6 +101,32 @@ dlg_then_offtopic(struct ans_turn *t)
 	return DLG_DONE;
 }
 
+/* "and do they get a producer credit?" about the line producer: "a
+ * producer credit" is the producing credit, not a new role, when the
+ * question points back at the conversation's role. */
+static int
+dlg_when_credit_of_session(struct ans_turn *t)
+{
+	const struct parse_mention *m = &t->p.m[0];
+	const char *after = t->p.t + m->e;
+
+	return t->p.nm == 1 && t->st->role[0] &&
+	    m->role == kb_find_role(t->d->kb, "producer") &&
+	    slot_role(t->d->kb, t->st->role) != m->role &&
+	    (strncmp(after, " credit", 7) == 0 ||
+	    strncmp(after, " title", 6) == 0) &&
+	    parse_context(t->d, &t->p, t->d->sec_refer);
+}
+
+static int
+dlg_then_forget_mention(struct ans_turn *t)
+{
+	t->p.nm = 0;
+	t->has_entity = t->p.self_role >= 0 || t->p.industry >= 0 ||
+	    t->p.capacity >= 0 || t->p.international;
+	return DLG_NEXT;
+}
+
 /* The conversation is about a career: a plan is there to walk. */
 static int
 dlg_in_career(const struct ans_turn *t)
@@ -408,6 +434,8 @@ static const struct dlg_rule dlg_rules[] = {
 	DLG_RULE(not_media, offtopic,
 	    "the role word names something else here (not-... sections of "
 	    "offtopic.txt)"),
+	DLG_RULE(credit_of_session, forget_mention,
+	    "\"a producer credit\" asked of the conversation's role"),
 	DLG_RULE(plan_start, plan_start,
 	    "in a career conversation, it says the person starts from a "
 	    "first job or from nothing"),
