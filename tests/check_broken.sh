@@ -48,3 +48,12 @@ if out=$("$slate" check --knowledge "$tmp/knowledge" --patterns "$tmp/patterns" 
 fi
 echo "$out" | grep -qF "no [line-producer] section" || { echo "FAIL: $out"; exit 1; }
 echo "role without patterns: $out"
+cp "$src/patterns/roles.txt" "$tmp/patterns/roles.txt"
+
+# a source's link must be a web one: the widget shows it as a link
+sed -i '0,/"id": "S1",/s//"id": "S1", "url": "javascript:alert(1)",/' "$tmp/knowledge/sources.json"
+if out=$("$slate" check --knowledge "$tmp/knowledge" --patterns "$tmp/patterns" 2>&1); then
+	echo "FAIL: a javascript: url passed: $out"; exit 1
+fi
+echo "$out" | grep -qF "url must start with https:// or http://" || { echo "FAIL: $out"; exit 1; }
+echo "bad source url: $out"

@@ -545,6 +545,18 @@ dlg_doubt(struct ans_turn *t)
 	t->st->pending_age = 0;
 }
 
+/* Each source of the reply with its title and link, for showing. */
+static void
+dlg_cite(const struct eng_src *d, struct eng_reply *out)
+{
+	int i;
+
+	for (i = 0; i < out->nsources; i++)
+		if (kb_source_info(d->kb, out->sources[i],
+		    &out->source_title[i], &out->source_url[i]) != 0)
+			out->source_title[i] = out->source_url[i] = NULL;
+}
+
 void
 dlg_turn(const struct eng_src *d, struct eng_state *st, const char *text,
     size_t len, struct eng_reply *out, struct dlg_trace *tr)
@@ -589,6 +601,7 @@ dlg_turn(const struct eng_src *d, struct eng_state *st, const char *text,
 	}
 	out->confidence = dlg_confidence(&t);
 	dlg_doubt(&t);
+	dlg_cite(d, out);
 	if (tr != NULL) {
 		tr->p = t.p;
 		i = i < sizeof dlg_rules / sizeof dlg_rules[0] ? i : i - 1;

@@ -17,7 +17,7 @@
 #define KB_MAX_SOURCES 64
 
 /* A source the entries cite; titles are loaded for showing sources. */
-struct kb_source { char *id, *title; };
+struct kb_source { char *id, *title, *url; };
 
 
 struct kb {
@@ -232,7 +232,7 @@ load_sources(struct kb *kb, const char *dir, char *err, size_t errlen)
 		rc = fail(&f, NULL, "expected {\"sources\": [...]}");
 	json_array_foreach(arr, i, s) {
 		json_t *id = json_object_get(s, "id");
-		json_t *title = json_object_get(s, "title");
+		json_t *title = json_object_get(s, "title"), *url;
 
 		if (rc != 0)
 			break;
@@ -246,9 +246,20 @@ load_sources(struct kb *kb, const char *dir, char *err, size_t errlen)
 			    "duplicate source id or too many sources");
 			break;
 		}
+		url = json_object_get(s, "url");
+		if (url != NULL && (!json_is_string(url) ||
+		    (strncmp(json_string_value(url), "https://", 8) != 0 &&
+		    strncmp(json_string_value(url), "http://", 7) != 0))) {
+			/* the widget shows it as a link: nothing but the web */
+			rc = fail(&f, json_string_value(id),
+			    "a source's url must start with https:// or http://");
+			break;
+		}
 		kb->sources[kb->nsources].id = xstrdup(json_string_value(id));
 		kb->sources[kb->nsources].title =
 		    xstrdup(json_string_value(title));
+		kb->sources[kb->nsources].url = url ?
+		    xstrdup(json_string_value(url)) : NULL;
 		kb->nsources++;
 	}
 	json_decref(root);
@@ -548,6 +559,7 @@ kb_free(struct kb *kb)
 	for (i = 0; i < kb->nsources; i++) {
 		free(kb->sources[i].id);
 		free(kb->sources[i].title);
+		free(kb->sources[i].url);
 	}
 	free(kb);
 }
@@ -648,4 +660,19 @@ const struct kb_text *
 kb_field(const struct kb_role *r, enum kb_field f)
 {
 	return (const struct kb_text *)((const char *)r + kb_fields[f].off);
+}
+
+int
+kb_source_info(const struct kb *kb, const char *id, const char **title,
+    const char **url)
+{
+	int i;
+
+	for (i = 0; i < kb->nsources; i++)
+		if (strcmp(kb->sources[i].id, id) == 0) {
+			*title = kb->sources[i].title;
+			*url = kb->sources[i].url;
+			return 0;
+		}
+	return -1;
 }

@@ -71,5 +71,9 @@ const struct kb_text *kb_field(const struct kb_role *r, enum kb_field f);
 /* Content hash of every file read, as "kb-xxxxxxxx". */
 const char *kb_version(const struct kb *kb);
 int kb_nsources(const struct kb *kb);
+/* A source's title and url (NULL when it has none), valid while kb is;
+ * -1 for an unknown id. */
+int kb_source_info(const struct kb *kb, const char *id, const char **title,
+    const char **url);
 
 #endif

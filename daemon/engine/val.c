@@ -104,6 +104,19 @@ eng_reply_json(const struct eng_reply *r)
 	for (i = 0; i < r->nsources; i++)
 		json_array_append_new(a, json_string(r->sources[i]));
 	json_object_set_new(j, "sources", a);
+	a = xcheck(json_array());
+	for (i = 0; i < r->nsources; i++) {
+		json_t *c = xcheck(json_object());
+
+		json_object_set_new(c, "id", json_string(r->sources[i]));
+		json_object_set_new(c, "title", json_string(r->source_title[i] ?
+		    r->source_title[i] : r->sources[i]));
+		if (r->source_url[i])
+			json_object_set_new(c, "url",
+			    json_string(r->source_url[i]));
+		json_array_append_new(a, c);
+	}
+	json_object_set_new(j, "citations", a);
 	if (r->nladder > 0) {
 		json_t *steps = xcheck(json_array());
 
@@ -249,6 +262,7 @@ size_t
 eng_reply_write(struct jw *w, const struct eng_reply *r)
 {
 	char num[64];
+	int i;
 
 	jw_lit(w, "\"kind\":");
 	jw_str(w, eng_kind_name(r->kind));
@@ -264,7 +278,7 @@ eng_reply_write(struct jw *w, const struct eng_reply *r)
 	jw_strs(w, r->suggestions[0], sizeof r->suggestions[0],
 	    r->nsuggestions);
 	jw_lit(w, ",\"corrections\":[");
-	for (int i = 0; i < r->ncorrections; i++) {
+	for (i = 0; i < r->ncorrections; i++) {
 		jw_lit(w, i ? ",{\"from\":" : "{\"from\":");
 		jw_str(w, r->corrections[i].from);
 		jw_lit(w, ",\"to\":");
@@ -273,6 +287,20 @@ eng_reply_write(struct jw *w, const struct eng_reply *r)
 	}
 	jw_lit(w, "],\"sources\":");
 	jw_strs(w, r->sources[0], sizeof r->sources[0], r->nsources);
+	jw_lit(w, ",\"citations\":[");
+	for (i = 0; i < r->nsources; i++) {
+		jw_lit(w, i ? ",{\"id\":" : "{\"id\":");
+		jw_str(w, r->sources[i]);
+		jw_lit(w, ",\"title\":");
+		jw_str(w, r->source_title[i] ? r->source_title[i] :
+		    r->sources[i]);
+		if (r->source_url[i]) {
+			jw_lit(w, ",\"url\":");
+			jw_str(w, r->source_url[i]);
+		}
+		jw_lit(w, "}");
+	}
+	jw_lit(w, "]");
 	if (r->nladder > 0) {
 		jw_lit(w, ",\"ladder\":{\"steps\":");
 		jw_pairs(w, r->ladder, r->nladder, "id", "title", 1);

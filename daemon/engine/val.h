@@ -60,6 +60,10 @@ struct eng_reply {
 	int ncorrections;
 	char sources[ENG_SRC_MAX][24];
 	int nsources;
+	/* each source's title and link (NULL: none), pointing into the
+	 * engine that answered: valid until it is freed */
+	const char *source_title[ENG_SRC_MAX];
+	const char *source_url[ENG_SRC_MAX];
 	/* hierarchy replies: the chain of command top-down (value = role
 	 * id, label = its title) */
 	struct eng_option ladder[ENG_LADDER_MAX];

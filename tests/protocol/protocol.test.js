@@ -66,6 +66,17 @@ test('ask gets exactly one reply with every protocol field', async () => {
   assert.equal(r.kind, 'answer');
   assert.equal(r.intent, 'duties');
   assert.equal(r.slots.role, 'line-producer');
+  // every source cited with its title (and a link only when it is a web one)
+  assert.ok(r.sources.length > 0);
+  assert.deepEqual(r.citations.map((x) => x.id), r.sources);
+  const known = JSON.parse(fs.readFileSync(path.join(ROOT, 'knowledge', 'sources.json'), 'utf8')).sources;
+  for (const x of r.citations) {
+    const k = known.find((y) => y.id === x.id);
+    assert.equal(x.title, k.title);
+    assert.equal(x.url, k.url);
+    if (x.url) assert.match(x.url, /^https?:\/\//);
+  }
+  assert.ok(typeof r.confidence === 'number' && r.confidence > 0 && r.confidence <= 1);
   await assert.rejects(c.next(300), /no message/, 'only one reply per ask');
   await c.close();
 });
