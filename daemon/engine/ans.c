@@ -316,6 +316,18 @@ ans_answer(struct ans_turn *t, int intent)
 	if (!((intent == ENG_I_DEFINITION || intent == ENG_I_DUTIES) &&
 	    t->p.tailor_only && say_tailored(r, st, t->p.international, t->out)))
 		ans_compose(t, intent, ri, oi, from);
+	if (t->p.intent2 >= 0 && t->p.intent2 != intent &&
+	    intent == t->p.intent) {
+		/* "what's that, and how can I become one?": both answered in
+		 * the order asked, the reply filed under the one the intent
+		 * priority (patterns/intents.txt order) puts first */
+		rep_say(t->out, "\n\n");
+		ans_compose(t, t->p.intent2, ri, oi, from);
+		if (t->p.intent2_leads) {
+			ans_answered(t, t->p.intent2);
+			intent = t->p.intent2;
+		}
+	}
 	if (intent == ENG_I_CAREER)
 		ans_plan_attach(t, ri);
 	if (intent == ENG_I_CAREER && from < 0 && !st->start[0] &&

@@ -207,6 +207,68 @@ parse_intent(const struct eng_src *d, struct parse *p, size_t *qs,
 	return in >= 0 && !eng_intent_smalltalk(in) ? in : small >= 0 ? small : in;
 }
 
+/* Where a second question starts inside t[from, to): ", and how ...",
+ * "& how ...", "and what ...": a joiner followed by a question word.  0
+ * when there is none. */
+static size_t
+parse_second_ask(const struct parse *p, size_t from, size_t to)
+{
+	static const char *const joiners[] = { " and ", " & ", ", " };
+	static const char *const asks[] = { "how ", "what ", "who ", "why ",
+	    "where ", "when ", "can ", "could ", "is ", "are ", "do ",
+	    "does ", "should ", "would ", "which ", NULL };
+	size_t i, j, k, n;
+
+	for (i = from + 1; i + 4 < to; i++)
+		for (j = 0; j < sizeof joiners / sizeof joiners[0]; j++) {
+			n = strlen(joiners[j]);
+			if (i + n >= to || strncmp(p->t + i, joiners[j], n) != 0)
+				continue;
+			for (k = 0; asks[k]; k++)
+				if (strncmp(p->t + i + n, asks[k],
+				    strlen(asks[k])) == 0)
+					return i + n;
+		}
+	return 0;
+}
+
+/* An intent's priority: the index of its first section in intents.txt. */
+static int
+parse_rank(const struct eng_src *d, int intent)
+{
+	int i;
+
+	for (i = 0; i < pat_count(d->intents); i++)
+		if (d->intent_of[i] == intent)
+			return i;
+	return pat_count(d->intents);
+}
+
+/* Two questions in the asking sentence with different intents: the
+ * first clause's intent leads (p->intent), the second's follows
+ * (p->intent2), and both get answered.  Comparisons and variations stay
+ * whole: their clauses are one question. */
+static void
+parse_two_asks(const struct eng_src *d, struct parse *p, size_t qs,
+    size_t qe)
+{
+	size_t k = parse_second_ask(p, qs, qe);
+	int a, b;
+
+	if (k == 0 || p->intent < 0 || p->topic >= 0 ||
+	    p->intent == ENG_I_COMPARE || p->intent == ENG_I_VARIATION)
+		return;
+	a = parse_intent_in(d, p, qs, k);
+	b = parse_intent_in(d, p, k, qe);
+	if (a < 0 || b < 0 || a == b || eng_intent_smalltalk(a) ||
+	    eng_intent_smalltalk(b) || a == ENG_I_COMPARE ||
+	    b == ENG_I_COMPARE || b == ENG_I_VARIATION)
+		return;
+	p->intent = a;
+	p->intent2 = b;
+	p->intent2_leads = parse_rank(d, b) < parse_rank(d, a);
+}
+
 /* Every question intent with a match in t[from, to), one bit each. */
 static unsigned
 parse_candidates(const struct eng_src *d, const struct parse *p, size_t from,
@@ -385,6 +447,8 @@ parse_question(const struct eng_src *d, const char *text, size_t len,
 		p->capacity = d->capacity_of[sec];
 	p->topic = -1;
 	p->intent = parse_intent(d, p, &qs, &qe);
+	p->intent2 = -1;
+	p->intent2_leads = 0;
 	p->qs = qs;
 	p->qe = qe;
 	p->cands = parse_candidates(d, p, qs, qe);
@@ -398,4 +462,5 @@ parse_question(const struct eng_src *d, const char *text, size_t len,
 	 * question pays for none of them. */
 	p->offtopic = -1;
 	parse_settle(d, p);
+	parse_two_asks(d, p, qs, qe);
 }

@@ -27,6 +27,10 @@ struct parse {
 	int international;
 	int capacity;            /* KB_FUNDING, KB_CREATIVE or -1 */
 	int intent;              /* ENG_I_*, or -1 */
+	int intent2;             /* a second question joined to the first
+				  * ("what's that, and how can I become
+				  * one?"), or -1 */
+	int intent2_leads;       /* it comes first in the intent priority */
 	unsigned cands;          /* bit per intent matched in the asking
 				  * sentence, the winner's too: evidence of
 				  * another reading */
