@@ -57,3 +57,19 @@ if out=$("$slate" check --knowledge "$tmp/knowledge" --patterns "$tmp/patterns" 
 fi
 echo "$out" | grep -qF "url must start with https:// or http://" || { echo "FAIL: $out"; exit 1; }
 echo "bad source url: $out"
+
+# every mistake of every file in one run: a misspelt key, a variation keyed
+# "theatre", an unknown role in another file; then a non-zero exit
+cp "$src/knowledge/sources.json" "$tmp/knowledge/sources.json"
+sed -i '0,/"theater":/s//"theatre":/; 0,/"title":/s//"titel":/' "$tmp/knowledge/roles/co-producer.json"
+sed -i '0,/"associate-producer"/s//"asociate-producer"/' "$tmp/knowledge/roles/producer.json"
+if out=$("$slate" check --knowledge "$tmp/knowledge" --patterns "$tmp/patterns" 2>&1); then
+	echo "FAIL: schema errors passed: $out"; exit 1
+fi
+for want in 'co-producer.json:[0-9]*: unknown key "theatre" in the variations; did you mean "theater"?' \
+	'co-producer.json:[0-9]*: unknown key "titel" in a role; did you mean "title"?' \
+	'producer.json:[0-9]*: "oversees" names unknown role asociate-producer; did you mean associate-producer?'; do
+	echo "$out" | grep -q "$want" || { echo "FAIL: no '$want' in: $out"; exit 1; }
+done
+echo "schema, every error at once: $out"
+cp "$src/knowledge/roles/co-producer.json" "$src/knowledge/roles/producer.json" "$tmp/knowledge/roles/"

@@ -27,6 +27,7 @@ extern const struct cmd_entry cmd_ask_entry;
 extern const struct cmd_entry cmd_chat_entry;
 extern const struct cmd_entry cmd_check_entry;
 extern const struct cmd_entry cmd_eval_entry;
+extern const struct cmd_entry cmd_schema_entry;
 extern const struct cmd_entry cmd_unanswered_entry;
 
 #endif

@@ -13,6 +13,7 @@ static const struct cmd_entry *const cmd_table[] = {
 	&cmd_chat_entry,
 	&cmd_check_entry,
 	&cmd_eval_entry,
+	&cmd_schema_entry,
 	&cmd_unanswered_entry,
 	NULL
 };
@@ -86,7 +87,7 @@ slate_dir_option(int argc, char **argv, int i, const char **kdir,
 int
 main(int argc, char **argv)
 {
-	char kbuf[512], pbuf[512], err[1024];
+	char kbuf[512], pbuf[512], err[16384];
 	const char *kdir = NULL, *pdir = NULL;
 	const struct cmd_entry *cmd;
 	struct cmd_ctx c;

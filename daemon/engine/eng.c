@@ -9,6 +9,7 @@
 #include "eng.h"
 #include "explain.h"
 #include "eng_int.h"
+#include "schema.h"
 #include "common/file.h"
 #include "common/hash.h"
 #include "common/xmem.h"
@@ -237,6 +238,12 @@ const char *
 eng_version(const struct eng *e)
 {
 	return e->version;
+}
+
+void
+eng_schema(FILE *out)
+{
+	schema_doc(out);
 }
 
 void

@@ -26,6 +26,8 @@ struct eng *eng_load(const char *knowledge_dir, const char *patterns_dir,
 void eng_free(struct eng *e);
 /* Stable content hash of the loaded files, e.g. "kb-1a2b3c4d". */
 const char *eng_version(const struct eng *e);
+/* The knowledge files' schema as Markdown (knowledge/README.md). */
+void eng_schema(FILE *out);
 /* Human summary of what was loaded, for `slate check`. */
 void eng_describe(const struct eng *e, FILE *out);
 

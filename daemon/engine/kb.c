@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kb.h"
+#include "kcheck.h"
 #include "val.h"
 #include "common/file.h"
 #include "common/hash.h"
@@ -460,6 +461,13 @@ kb_load(const char *dir, char *err, size_t errlen)
 	int n = 0, i, rc = 0;
 	size_t len;
 
+	/* The whole directory against the schema first, so that an author
+	 * sees every mistake of every file in one run; what follows checks
+	 * again as it loads, and stops at the first. */
+	if (kcheck_dir(dir, err, errlen) != 0) {
+		free(kb);
+		return NULL;
+	}
 	kb->hash = HASH_INIT;
 	if (load_sources(kb, dir, err, errlen) != 0) {
 		kb_free(kb);
