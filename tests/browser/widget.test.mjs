@@ -367,8 +367,8 @@ describe('widget against a real slated', { skip: SKIP }, () => {
         await page.evaluate(() => window.Slate.open());
         assert.equal(await launcherName(page), `${TITLE} chat`);
         // an error for a question: said in a sentence, and the text handed back for editing
-        const long = 'why'.repeat(200);
-        assert.equal(await page.locator('#slate-input').getAttribute('maxlength'), '500', 'limits.max_text from welcome');
+        const long = 'why'.repeat(700);
+        assert.equal(await page.locator('#slate-input').getAttribute('maxlength'), '2000', 'limits.max_text from welcome');
         await page.locator('#slate-input').evaluate((i, v) => { i.value = v; }, long); // as a script could
         await page.locator('#slate-input').press('Enter');
         const err = page.locator('.msg.user').last().locator('.note.err');
