@@ -1,13 +1,15 @@
 /* Slate chat widget: plain JavaScript, no framework, no build step.
  * Embed:  <script src="https://help.example/widget.js" data-server="wss://help.example/chat" defer></script>
- * or      Slate.init({server, title, position, open, storage, lang, css, strings})
- * API:    Slate.open() close() toggle() reset() on(type, fn) off(type, fn) destroy()
- * Events: ready, message, open, close (also window CustomEvents "slate:<type>").
+ * or      Slate.init({server, title, position, open, storage, inline, days, lang, css, strings})
+ * Before it loads: window.Slate = window.Slate || []; Slate.push(['on', 'ready', fn]);
+ * API:    Slate.open() close() toggle() reset() forget() on(type, fn) off(type, fn) destroy()
+ * Events: ready, message, open, close, connection, error, unread (also "slate:<type>" on window).
  * Everything is built with createElement and textContent; no inline style or script,
  * so it runs under script-src 'self'; style-src 'self'. See web/README.md. */
 (function () {
   'use strict';
   if (window.Slate && window.Slate.version) return;
+  var Q = Array.isArray(window.Slate) ? window.Slate : [];
   var D = document, me = D.currentScript, base = (me && me.src) || location.href;
   var EN = {
     chat: '{title} chat', unread1: '{n} unread message', unreadN: '{n} unread messages',
@@ -18,7 +20,15 @@
     back: 'Connected again.', queued: 'Waiting to send…', failed: 'Not sent: ', retry: 'Retry',
     typing: '{title} is typing', options: 'Choose one', suggestions: 'Suggestions',
     ladder: 'Chain of command', asked: 'you asked about this role',
-    sources: 'Sources: ', saved: 'Saved '
+    sources: 'Sources:', saved: 'Saved ', cites: 'Sources ({n})', newTab: ' (opens in a new tab)',
+    keep: '{title} keeps this conversation for {days} days on this browser.',
+    keepTab: 'This tab keeps this conversation until you close it; {title} deletes it after {days} days.',
+    keepNone: 'This page forgets this conversation when you leave; {title} deletes it after {days} days.',
+    forget: 'Forget this conversation', forgotten: 'This conversation has been deleted.',
+    origin: 'This site is not allowed to use {title}. Its web team can fix that.',
+    limit: 'Too many chats are open from your network right now. Close other {title} tabs, then try again.',
+    closed: '{title} closed the connection. Reload the page to start again.', again: 'Try again',
+    plan: 'Your career path', start: 'where you start', now: 'the step we are on', goal: 'your goal'
   };
   var handlers = {}, inst = null, ready = null;
   var FULL = '(max-width: 480px), (max-height: 500px)';
@@ -90,44 +100,61 @@
     return node;
   }
 
+  function safe(x) {
+    try { var u = new URL(str(x)); return /^https?:$/.test(u.protocol) ? u.href : ''; } catch (e) { return ''; }
+  }
+
   function Widget(cfg) {
     var S = Object.assign({}, EN, cfg.strings || {});
-    var t = function (k, v) { return fill(S[k], Object.assign({ title: cfg.title }, v)); };
+    var t = function (k, v) { return fill(S[k], Object.assign({ title: cfg.title, days: cfg.days }, v)); };
     var store = null, key = 'slate:' + cfg.server, mem = {};
-    try { store = cfg.storage === 'none' ? null : cfg.storage === 'local' ? localStorage : sessionStorage; } catch (e) { /* blocked */ }
+    try { store = cfg.storage === 'none' ? null : cfg.storage === 'session' ? sessionStorage : localStorage; } catch (e) { /* blocked */ }
     function load() { try { return JSON.parse(store.getItem(key)) || {}; } catch (e) { return mem; } }
     function save() {
-      mem = { t: token, o: isOpen };
+      mem = { t: token, o: spot ? !!saved.o : isOpen };
       try { store.setItem(key, JSON.stringify(mem)); } catch (e) { /* memory only */ }
     }
     var saved = load(), token = typeof saved.t === 'string' ? saved.t : null;
     var isOpen = false, unread = 0, lastPointer = '', offs = [];
     var ws = null, welcomed = false, attempt = 0, timer = 0, watch = 0, dead = false;
-    var pending = [], transcript = [];
+    var pending = [], transcript = [], state = '', halt = '', refusals = 0, known = !!token;
+    var redraw = false, forgetting = false, renew = false;
+    var spot = cfg.inline && (typeof cfg.inline === 'string' ? D.querySelector(cfg.inline) : cfg.inline);
+    if (!(spot instanceof Element)) spot = null;
     var host = el('slate-widget'), root = host.attachShadow({ mode: 'open' });
-    var link = el('link'), dyn = null;
-    host.setAttribute('lang', cfg.lang);
+    var link = el('link'), dyn = null, lang = cfg.strings ? cfg.lang : 'en';
+    host.setAttribute('lang', lang);
+    if (spot) host.setAttribute('data-inline', '');
     link.rel = 'stylesheet';
     link.href = cfg.css;
     root.appendChild(link);
     try { dyn = new CSSStyleSheet(); root.adoptedStyleSheets = [dyn]; } catch (e) { dyn = null; }
-    var box = el('div', 'slate ' + (cfg.position === 'left' ? 'left' : 'right'));
+    var box = el('div', 'slate ' + (spot ? 'inline' : cfg.position === 'left' ? 'left' : 'right'));
     box.hidden = true;
     link.onload = link.onerror = function () { box.hidden = false; };
     var launcher = attrs(el('button', 'launcher'), { type: 'button', 'aria-expanded': 'false', 'aria-controls': 'slate-panel' });
     var lname = el('span', 'sr'), badge = attrs(el('span', 'badge'), { 'aria-hidden': 'true' });
     launcher.append(icon('chat'), icon('close'), lname, badge);
-    box.appendChild(launcher);
+    if (!spot) box.appendChild(launcher);
     root.appendChild(box);
-    D.body.appendChild(host);
-    var panel, status, log, chips, input, announcer, typing, mq;
+    (spot || D.body).appendChild(host);
+    var panel, status, log, chips, input, bSend, announcer, typing, mq, keep;
 
     function on(target, type, fn, opt) { target.addEventListener(type, fn, opt); offs.push(function () { target.removeEventListener(type, fn, opt); }); }
-    function label() {
+    function label(n) {
+      if (n != null && n !== unread) { unread = n; emit('unread', { count: n }); }
       lname.textContent = t('chat') + (unread ? ', ' + t(unread === 1 ? 'unread1' : 'unreadN', { n: unread }) : '');
       badge.textContent = unread ? String(unread) : '';
     }
     label();
+    function setState(s) { if (s !== state) { state = s; emit('connection', { state: s }); } }
+    on(window, 'storage', function (e) {
+      if (e.key !== key || !store || e.storageArea !== store) return;
+      var v = null;
+      try { v = JSON.parse(e.newValue).t; } catch (x) { /* removed */ }
+      if (typeof v !== 'string') v = null;
+      if (v !== token) adopt(v);
+    });
     on(launcher, 'click', function () { api.toggle(true); });
     on(root, 'pointerdown', function (e) { lastPointer = e.pointerType; }, true);
     on(root, 'keydown', function () { lastPointer = 'key'; }, true);
@@ -139,15 +166,21 @@
       var head = el('div', 'head'), h = attrs(el('h2', null, cfg.title), { id: 'slate-title' });
       var bNew = button('icon', S.newChat, 'fresh'), bDl = button('icon', S.download, 'download'), bClose = button('icon', S.close, 'close');
       head.append(h, bNew, bDl, bClose);
+      bClose.hidden = !!spot;
       status = attrs(el('div', 'status'), { role: 'status' });
       log = attrs(el('div', 'log'), { role: 'log', 'aria-live': 'off', 'aria-label': S.log, tabindex: '0' });
       chips = attrs(el('div', 'chips'), { role: 'group', 'aria-label': S.suggestions });
       var row = el('div', 'compose'), lab = attrs(el('label', 'sr', S.input), { for: 'slate-input' });
       input = attrs(el('input'), { id: 'slate-input', type: 'text', autocomplete: 'off', enterkeyhint: 'send', maxlength: '2000', placeholder: S.placeholder });
-      var bSend = button('send', S.send, 'send');
+      bSend = button('send', S.send, 'send');
       row.append(lab, input, bSend);
       announcer = attrs(el('div', 'sr'), { 'aria-live': 'polite' });
-      log.appendChild(chips); /* suggestions scroll with the conversation, always last */
+      /* what is kept, and for how long, heads the conversation; Forget is always at hand */
+      keep = el('div', 'keep');
+      var bForget = button('link', S.forget);
+      keep.append(el('p', null, t(cfg.storage === 'none' ? 'keepNone' : cfg.storage === 'session' ? 'keepTab' : 'keep')), bForget);
+      bForget.onclick = function () { api.forget(); quietFocus(); };
+      log.append(keep, chips); /* suggestions scroll with the conversation, always last */
       panel.append(head, status, log, row, announcer);
       box.appendChild(panel);
       bClose.onclick = function () { api.close(true); };
@@ -160,12 +193,12 @@
       };
       input.onpointerdown = input.onblur = function () { input.readOnly = false; };
       panel.onkeydown = function (e) {
-        if (e.key === 'Escape') { e.preventDefault(); api.close(true); }
+        if (e.key === 'Escape' && !spot) { e.preventDefault(); api.close(true); }
         else if (e.key === 'Tab' && box.classList.contains('full')) trap(e);
       };
       mq = matchMedia(FULL);
       var layout = function () {
-        var full = mq.matches;
+        var full = !spot && mq.matches;
         box.classList.toggle('full', full);
         panel.setAttribute('role', full ? 'dialog' : 'region');
         if (full) panel.setAttribute('aria-modal', 'true'); else panel.removeAttribute('aria-modal');
@@ -185,7 +218,7 @@
         on(vv, 'scroll', fit);
       }
       on(window, 'online', function () { if (timer) connect(); else if (welcomed) setStatus(''); });
-      on(window, 'offline', function () { if (!welcomed) setStatus(S.offline); });
+      on(window, 'offline', function () { if (!welcomed && !halt) { setStatus(S.offline); setState('offline'); } });
     }
     function trap(e) {
       var f = Array.prototype.filter.call(panel.querySelectorAll('button,input,[tabindex="0"]'), function (n) {
@@ -203,7 +236,7 @@
     }
     var stTimer = 0;
     function setStatus(s, clearAfter) {
-      if (!status) return;
+      if (!status || halt && s !== t(halt)) return;
       clearTimeout(stTimer);
       status.textContent = s || '';
       if (clearAfter) stTimer = setTimeout(function () { status.textContent = ''; }, clearAfter);
@@ -222,7 +255,7 @@
     function msg(from, text, ts) {
       var n = el('div', 'msg ' + from), body = el('p', 'text');
       n.appendChild(el('span', 'sr', (from === 'user' ? S.you : cfg.title) + ': '));
-      if (from === 'bot') linkify(body, text); else body.textContent = text;
+      if (from === 'bot') { linkify(body, text); if (!/^en\b/i.test(lang)) body.lang = 'en'; } else body.textContent = text;
       n.appendChild(body);
       log.insertBefore(n, typing && typing.parentNode ? typing : chips);
       transcript.push({ from: from, text: text, ts: ts || Date.now() });
@@ -256,19 +289,10 @@
       var n = msg('bot', str(m.text), ts);
       n.setAttribute('data-kind', str(m.kind));
       var said = [str(m.text)];
-      var lad = m.ladder;
-      if (lad && arr(lad.steps).length) {
-        var fig = el('figure', 'ladder'), ol = el('ol');
-        fig.append(el('figcaption', null, S.ladder), ol);
-        lad.steps.forEach(function (s, i) {
-          var li = el('li'), name = str(s && (s.title || s.id));
-          li.appendChild(el('span', 'rung', name));
-          if (i === lad.focus) { li.className = 'focus'; li.setAttribute('aria-current', 'true'); li.appendChild(el('span', 'tag', S.asked)); }
-          ol.appendChild(li);
-          said.push((i + 1) + '. ' + name + (i === lad.focus ? ' (' + S.asked + ')' : ''));
-        });
-        n.appendChild(fig);
-      }
+      chart(n, said, 'ladder', S.ladder, m.ladder, 'true', function (i, f) { return i === f ? [S.asked] : []; });
+      chart(n, said, 'plan', S.plan, m.plan, 'step', function (i, f, last) {
+        return [i === 0 && S.start, i === f && S.now, i === last && S.goal].filter(Boolean);
+      });
       var opts = arr(m.options).filter(function (o) { return o && o.value != null; });
       if (opts.length) {
         var g = attrs(el('div', 'opts'), { role: 'group', 'aria-label': S.options });
@@ -286,17 +310,65 @@
         n.appendChild(g);
         said.push(S.options + ': ' + opts.map(function (o) { return str(o.label || o.value); }).join(', '));
       }
-      var src = arr(m.sources).filter(function (s) { return s && s.title; });
-      if (src.length) {
-        var p = el('p', 'src', S.sources);
-        src.forEach(function (s, i) {
-          if (i) p.appendChild(D.createTextNode('; '));
-          linkify(p, str(s.title) + (s.url ? ' ' + str(s.url) : ''));
+      n.said = said.join('\n');
+      var cites = arr(m.citations).filter(function (c) { return c && c.title; });
+      if (cites.length) {
+        var det = el('details', 'cites'), ol = el('ol');
+        det.append(el('summary', null, t('cites', { n: cites.length })), ol);
+        said.push(S.sources);
+        cites.forEach(function (c) {
+          var li = el('li'), u = safe(c.url), name = str(c.title);
+          if (u) {
+            var a = el('a', null, name);
+            a.href = u; a.rel = 'noopener noreferrer'; a.target = '_blank';
+            a.appendChild(el('span', 'sr', S.newTab));
+            li.appendChild(a);
+          } else li.textContent = name;
+          ol.appendChild(li);
+          said.push('- ' + name + (u ? ' <' + u + '>' : ''));
         });
-        n.appendChild(p);
+        n.appendChild(det);
       }
       transcript[transcript.length - 1].text = said.join('\n');
       return n;
+    }
+    /* A chain of command or a career path: an ordered list drawn as steps,
+     * each mark said in words too (not colour alone). */
+    function chart(n, said, cls, cap, d, cur, tags) {
+      var steps = arr(d && d.steps);
+      if (!steps.length) return;
+      var fig = el('figure', 'chart ' + cls), ol = el('ol');
+      fig.append(el('figcaption', null, cap), ol);
+      steps.forEach(function (s, i) {
+        var li = el('li', i < d.focus ? 'done' : null), name = str(s && (s.title || s.id)), tg = tags(i, d.focus, steps.length - 1);
+        li.appendChild(el('span', 'rung', name));
+        if (i === d.focus) { li.className = 'focus'; li.setAttribute('aria-current', cur); }
+        if (tg.length) li.appendChild(el('span', 'tag', tg.join(', ')));
+        ol.appendChild(li);
+        said.push((i + 1) + '. ' + name + (tg.length ? ' (' + tg.join(', ') + ')' : ''));
+      });
+      n.appendChild(fig);
+    }
+    /* Empty the log (the retention note and the chips stay). */
+    function clear() {
+      transcript = [];
+      if (!log) return;
+      while (keep.nextSibling !== chips) log.removeChild(keep.nextSibling);
+      setChips([]);
+    }
+    /* Another tab of this site switched the conversation (new, resumed or forgotten): follow it. */
+    function adopt(v) {
+      token = v;
+      redraw = true;
+      clear();
+      if (!v) {
+        redraw = false;
+        if (log) msg('bot', S.forgotten);
+        if (ws) { var s = ws; ws = null; welcomed = false; s.close(); }
+        pending.forEach(function (p) { log.insertBefore(p.node, chips); });
+        if (pending.length) connect();
+      } else if (welcomed) { welcomed = false; put({ type: 'hello', session: v }); }
+      else if (isOpen && !ws) connect();
     }
 
     /* ---------- connection ---------- */
@@ -304,12 +376,14 @@
     function connect() {
       clearTimeout(timer);
       timer = 0;
-      if (ws || dead) return;
-      var s;
+      if (ws || dead || halt === 'origin' || halt === 'closed') return;
+      if (halt) { halt = ''; setStatus(S.connecting); }
+      var s, opened = false;
       try { s = new WebSocket(cfg.server); } catch (e) { retry(); return; }
       ws = s;
+      setState('connecting');
       var limit = setTimeout(function () { s.close(); }, 10000);
-      s.onopen = function () { clearTimeout(limit); put({ type: 'hello', session: token }); };
+      s.onopen = function () { opened = known = true; refusals = 0; clearTimeout(limit); put({ type: 'hello', session: token }); };
       s.onmessage = function (e) { if (ws === s) frame(e.data); };
       s.onclose = function (e) {
         clearTimeout(limit);
@@ -320,19 +394,55 @@
         showTyping();
         pending.forEach(function (p) { p.node.classList.add('queued'); });
         /* 1000 is the server's idle timeout: stay quiet until there is something to send */
-        if (e.code === 1000 && !pending.length) setStatus('');
-        else retry();
+        if (e.code === 1000 && !pending.length) { setStatus(''); setState('idle'); }
+        else if (e.code === 1007 || e.code === 1008 || e.code === 1009) stop('closed', e.code);
+        else if (opened || navigator.onLine === false) retry();
+        else probe();
       };
     }
-    function retry() {
+    /* The upgrade failed, and the browser does not say why. If the server answers
+     * plain HTTP, it is up and refused us (403 origin, 429 or 503 too many
+     * connections): after two such refusals, stop and say so. */
+    function probe() {
+      var u = new URL(cfg.server), same = u.host === location.host;
+      u.protocol = u.protocol === 'wss:' ? 'https:' : 'http:';
+      u.pathname = '/healthz';
+      u.search = '';
+      fetch(u.href, { mode: 'no-cors', cache: 'no-store', credentials: 'omit' }).then(function (r) {
+        if (r.type === 'opaque' || r.status < 500 ? ++refusals < 2 : (refusals = 0, true)) retry();
+        else stop(same || known ? 'limit' : 'origin');
+      }, retry);
+    }
+    /* A final state: no more reconnecting by itself. 'limit' is tried again by the user. */
+    function stop(why, code) {
       if (dead) return;
+      clearTimeout(timer);
+      timer = 0;
+      halt = why;
+      setState('refused');
+      if (status) {
+        clearTimeout(stTimer);
+        status.textContent = t(why);
+        if (why === 'limit') {
+          var b = button('retry', S.again);
+          b.onclick = function () { connect(); quietFocus(); };
+          status.appendChild(b);
+        }
+        if (why === 'origin') input.disabled = bSend.disabled = true;
+      }
+      showTyping();
+      emit('error', { reason: why, code: code, text: t(why) });
+    }
+    function retry() {
+      if (dead || halt) return;
+      setState(navigator.onLine === false ? 'offline' : 'reconnecting');
       setStatus(navigator.onLine === false ? S.offline : S.reconnecting);
       var d = Math.min(30000, 1000 * Math.pow(2, attempt++));
       timer = setTimeout(connect, d / 2 + Math.random() * d / 2);
     }
     /* The user is waiting: try soon, without resetting the backoff. */
     function nudge() {
-      if (ws || dead || !timer) return;
+      if (ws || dead || halt || !timer) return;
       clearTimeout(timer);
       timer = setTimeout(connect, 200 + Math.random() * 300);
     }
@@ -348,11 +458,13 @@
     }
     function handle(m) {
       if (m.type === 'welcome') {
-        var fresh = !transcript.length && !pending.length;
+        var fresh = redraw || !transcript.length && !pending.length;
         if (typeof m.session === 'string') token = m.session;
         if (m.limits && m.limits.max_text > 0) input.maxLength = m.limits.max_text;
         save();
         if (fresh) {
+          if (redraw) clear();
+          redraw = false;
           var h = arr(m.history);
           h.forEach(function (x) {
             var ts = x && typeof x.ts === 'number' ? (x.ts < 1e12 ? x.ts * 1000 : x.ts) : 0;
@@ -364,28 +476,43 @@
             } else if (x) reply(x, ts);
           });
           if (!h.length && m.text) msg('bot', str(m.text));
+          pending.forEach(function (p) { log.insertBefore(p.node, chips); });
           setChips(m.suggestions);
           log.scrollTop = log.scrollHeight;
         }
         setStatus(attempt ? S.back : '', 3000);
         attempt = 0;
         welcomed = true;
+        setState('connected');
+        if (forgetting) put({ type: 'forget' });
         pending.forEach(function (p) { p.node.classList.remove('queued'); put({ type: 'ask', id: p.id, text: p.text }); });
         showTyping();
       } else if (m.type === 'reply') {
         var i = pending.findIndex(function (p) { return p.id === m.re; });
         if (i < 0) return; /* answered already */
         pending.splice(i, 1);
+        if (typeof m.session === 'string' && m.session !== token) { token = m.session; save(); }
         var n = reply(m);
         setChips(m.suggestions);
         showTyping();
         reveal(n);
-        if (!isOpen) { unread++; label(); }
-        announce(cfg.title + ': ' + transcript[transcript.length - 1].text);
+        if (!isOpen) label(unread + 1);
+        announce(cfg.title + ': ' + n.said);
         emit('message', { from: 'bot', text: str(m.text), kind: m.kind, intent: m.intent, reply: m });
+      } else if (m.type === 'forgotten') {
+        forgetting = false;
+        token = null;
+        save();
+        if (renew) { renew = false; return; }
+        pending = [];
+        clear();
+        showTyping();
+        msg('bot', str(m.text) || S.forgotten);
+        announce(str(m.text) || S.forgotten);
       } else if (m.type === 'error') {
         var j = pending.findIndex(function (p) { return p.id === m.re; });
-        if (j < 0) { setStatus(str(m.text), 8000); return; }
+        emit('error', { reason: str(m.code), text: str(m.text), re: m.re });
+        if (j < 0) { forgetting = renew = false; setStatus(str(m.text), 8000); return; }
         var p = pending.splice(j, 1)[0], note = el('p', 'note err', S.failed + str(m.text));
         p.node.appendChild(note);
         if (m.code === 'too_long' || m.code === 'bad_field') {
@@ -451,17 +578,16 @@
           panel.hidden = false;
           box.classList.add('open');
           launcher.setAttribute('aria-expanded', 'true');
-          unread = 0;
-          label();
+          label(0);
           save();
-          if (!ws && !timer) { setStatus(S.connecting); connect(); }
+          if (!ws && !timer && !halt) { setStatus(S.connecting); connect(); }
           log.scrollTop = log.scrollHeight;
           emit('open', {});
         }
         if (focus) quietFocus();
       },
       close: function (focus) {
-        if (!isOpen) return;
+        if (!isOpen || spot) return;
         var inside = root.activeElement && panel.contains(root.activeElement);
         isOpen = false;
         panel.hidden = true;
@@ -475,15 +601,20 @@
       /* New conversation: the server forgets this session, a fresh one starts. */
       reset: function () {
         pending = [];
-        transcript = [];
         token = null;
         save();
+        clear();
         if (!panel) return;
-        while (log.firstChild !== chips) log.removeChild(log.firstChild);
-        setChips([]);
         showTyping();
-        if (welcomed) { put({ type: 'forget' }); welcomed = false; put({ type: 'hello', session: null }); }
+        if (welcomed) { renew = true; put({ type: 'forget' }); welcomed = false; put({ type: 'hello', session: null }); }
         else if (ws) { var s = ws; ws = null; s.close(); connect(); }
+      },
+      /* Forget this conversation: the server deletes it, this browser drops the token. */
+      forget: function () {
+        if (!panel) build();
+        if (welcomed) put({ type: 'forget' });
+        else if (token) { forgetting = true; connect(); }
+        else { pending = []; clear(); msg('bot', S.forgotten); showTyping(); }
       },
       destroy: function () {
         dead = true;
@@ -494,14 +625,15 @@
         host.remove();
       },
       get isOpen() { return isOpen; },
+      get state() { return state; },
       host: host
     };
-    if (flag(cfg.open) || saved.o) api.open(false);
+    if (spot || flag(cfg.open) || saved.o) api.open(false);
     return api;
   }
 
   function config(o) {
-    var c = Object.assign({ title: 'Slate', position: 'right', storage: 'session', lang: D.documentElement.lang || 'en' }, o);
+    var c = Object.assign({ title: 'Slate', position: 'right', storage: 'local', days: 30, lang: D.documentElement.lang || 'en' }, o);
     c.server = wsUrl(c.server);
     c.css = c.css || new URL('widget.css', base).href;
     return c;
@@ -520,6 +652,15 @@
     close: call('close', false),
     toggle: call('toggle', true),
     reset: function () { if (inst) inst.reset(); },
+    forget: function () { if (inst) inst.forget(); },
+    /* commands queued before this script ran, and later ones: ['name', args…] */
+    push: function () {
+      Array.prototype.forEach.call(arguments, function (c) {
+        var f = Array.isArray(c) && c[0] !== 'push' && window.Slate[c[0]];
+        if (typeof f === 'function') f.apply(window.Slate, c.slice(1));
+      });
+      return window.Slate;
+    },
     destroy: function () { if (inst) inst.destroy(); inst = null; ready = null; },
     on: function (type, fn) {
       (handlers[type] = handlers[type] || []).push(fn);
@@ -530,14 +671,19 @@
       handlers[type] = (handlers[type] || []).filter(function (f) { return f !== fn; });
       return window.Slate;
     },
-    get isOpen() { return !!(inst && inst.isOpen); }
+    get isOpen() { return !!(inst && inst.isOpen); },
+    get state() { return inst ? inst.state : ''; }
   };
 
-  /* The script tag configures itself unless it says data-init="manual". */
-  if (me && me.dataset.init !== 'manual') {
-    var c = {};
-    ['server', 'title', 'position', 'open', 'storage', 'lang'].forEach(function (k) { if (me.dataset[k] != null) c[k] = me.dataset[k]; });
-    var go = function () { window.Slate.init(c); };
-    if (D.body) go(); else D.addEventListener('DOMContentLoaded', go);
-  }
+  /* Queued handlers first, then the script tag configures itself (unless it says
+   * data-init="manual" or an init was queued), then the other queued calls. */
+  var isOn = function (c) { return Array.isArray(c) && (c[0] === 'on' || c[0] === 'off'); };
+  window.Slate.push.apply(null, Q.filter(isOn));
+  Q = Q.filter(function (c) { return !isOn(c); });
+  var c = {}, go = function () {
+    if (me && me.dataset.init !== 'manual' && !Q.some(function (x) { return x && x[0] === 'init'; })) window.Slate.init(c);
+    window.Slate.push.apply(null, Q);
+  };
+  if (me) ['server', 'title', 'position', 'open', 'storage', 'inline', 'days', 'lang'].forEach(function (k) { if (me.dataset[k] != null) c[k] = me.dataset[k]; });
+  if (D.body) go(); else D.addEventListener('DOMContentLoaded', go);
 })();

@@ -37,9 +37,11 @@ export function freePort() {
   });
 }
 
-/* One slated: start() and stop() may be called repeatedly (same port, same db). */
+/* One slated: start() and stop() may be called repeatedly (same port, same db);
+ * args are added to its command line. */
 export class Slated {
-  constructor() {
+  constructor(args = []) {
+    this.args = args;
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slate-browser-'));
     this.db = path.join(this.dir, 'slate.db');
     this.log = '';
@@ -49,7 +51,7 @@ export class Slated {
   async start() {
     this.port = this.port || await freePort();
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--web', path.join(ROOT, 'web'),
-      '--db', this.db, '--knowledge', path.join(ROOT, 'knowledge'), '--patterns', path.join(ROOT, 'patterns')];
+      '--db', this.db, '--knowledge', path.join(ROOT, 'knowledge'), '--patterns', path.join(ROOT, 'patterns'), ...this.args];
     const p = spawn(SLATED, args, { cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = p;
     p.exited = new Promise((r) => p.on('exit', (code, sig) => r({ code, sig })));

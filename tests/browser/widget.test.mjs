@@ -25,7 +25,7 @@ const focused = (page) => page.evaluate(() => {
 const status = (page) => inShadow(page, ({ shadowRoot: r }) => r.querySelector('[role=status]').textContent);
 const texts = (page, who) => inShadow(page, ({ shadowRoot: r }, w) => [...r.querySelectorAll(`.msg.${w} .text`)].map((n) => n.textContent), who);
 const launcherName = (page) => inShadow(page, ({ shadowRoot: r }) => r.querySelector('.launcher .sr').textContent);
-const token = (page, store = 'sessionStorage') => page.evaluate((s) => {
+const token = (page, store = 'localStorage') => page.evaluate((s) => {
   const k = Object.keys(window[s]).find((x) => x.startsWith('slate:'));
   return k ? JSON.parse(window[s].getItem(k)).t : null;
 }, store);
@@ -67,8 +67,11 @@ describe('widget against a real slated', { skip: SKIP }, () => {
     describe(vp.name, () => {
       const touch = !!vp.hasTouch;
       let ctx, page, chosen;
+      const others = [];
+      // a browser of its own (localStorage is shared by a context's tabs: one conversation)
+      const own = async () => { const c = await launch(vp); others.push(c); return c; };
       before(async () => { ctx = await launch(vp); });
-      after(async () => { await ctx?.cleanup(); });
+      after(async () => { await ctx?.cleanup(); for (const c of others) await c.cleanup(); });
 
       test('only a launcher until first open; open by keyboard, ask, get an answer', async () => {
         page = await openPage(ctx, `${slated.url}/`);
@@ -179,7 +182,7 @@ describe('widget against a real slated', { skip: SKIP }, () => {
         const users = await texts(page, 'user');
         const bots = (await texts(page, 'bot')).slice(1); // the greeting is not part of history
         const tok = await token(page);
-        assert.ok(tok, 'session token kept in sessionStorage');
+        assert.ok(tok, 'session token kept in localStorage by default');
         await page.reload();
         await until(async () => (await texts(page, 'user').catch(() => [])).length === users.length,
           { what: 'history after reload' });
@@ -249,7 +252,7 @@ describe('widget against a real slated', { skip: SKIP }, () => {
       });
 
       test('typing indicator; hostile text from the server is rendered as text', async () => {
-        const p = await openPage(ctx);
+        const p = await openPage(await own());
         await p.routeWebSocket(/\/chat$/, (ws) => {
           const server = ws.connectToServer();
           server.onMessage((msg) => {
@@ -260,7 +263,8 @@ describe('widget against a real slated', { skip: SKIP }, () => {
                 options: [{ label: HOSTILE, value: 'film' }],
                 suggestions: [HOSTILE],
                 corrections: [{ from: HOSTILE, to: '<i>x</i>' }],
-                sources: [{ title: HOSTILE, url: 'javascript:window.__pwned=3' }],
+                citations: [{ id: 'S0', title: HOSTILE, url: 'javascript:window.__pwned=3' },
+                  { id: 'S1', title: '<b>ok</b>', url: 'https://example.org/src' }],
                 ladder: { steps: [{ id: 'x', title: HOSTILE }, { id: 'y', title: '<svg onload=window.__pwned=4>' }], focus: 1 },
               });
             }
@@ -285,6 +289,7 @@ describe('widget against a real slated', { skip: SKIP }, () => {
           text: [...r.querySelectorAll('.msg.bot .text')].at(-1).textContent,
           echo: [...r.querySelectorAll('.msg.user .text')].at(-1).textContent,
           links: [...r.querySelectorAll('.log a')].map((a) => [a.protocol, a.rel]),
+          cites: [...r.querySelectorAll('.cites li')].map((li) => [li.textContent, li.querySelector('a')?.target || null]),
           chip: r.querySelector('.chip').textContent,
           rung: r.querySelector('.ladder .rung').textContent,
         }));
@@ -293,14 +298,16 @@ describe('widget against a real slated', { skip: SKIP }, () => {
         assert.equal(found.echo, '<img src=x onerror="window.__pwned=5">');
         assert.equal(found.chip, HOSTILE);
         assert.equal(found.rung, HOSTILE);
-        assert.deepEqual(found.links, [['https:', 'noopener noreferrer'], ['mailto:', 'noopener noreferrer']],
+        assert.deepEqual(found.links, [['https:', 'noopener noreferrer'], ['mailto:', 'noopener noreferrer'], ['https:', 'noopener noreferrer']],
           'only http(s)/mailto links, with rel=noopener noreferrer');
+        assert.deepEqual(found.cites, [[HOSTILE, null], ['<b>ok</b> (opens in a new tab)', '_blank']],
+          'a javascript: source is not a link; an https one opens in a new tab');
         await clean(p);
         await p.close();
       });
 
       test('after the server\'s idle close (1000) the widget stays quiet and reconnects when there is something to send', async () => {
-        const p = await openPage(ctx);
+        const p = await openPage(await own());
         const sides = [];
         await p.routeWebSocket(/\/chat$/, (ws) => { ws.connectToServer(); sides.push(ws); });
         await p.goto(`${slated.url}/`);
@@ -450,7 +457,7 @@ describe('widget against a real slated', { skip: SKIP }, () => {
           // The demo page as served, with the widget's script tag given other data- attributes
           // (set by the driver while the parser inserts the tag, before the deferred script runs).
           const withTag = async (attrs) => {
-            const p = await openPage(ctx);
+            const p = await openPage(await own());
             await p.addInitScript((a) => {
               new MutationObserver((_, mo) => {
                 const s = document.querySelector('script[src="/widget.js"]');
@@ -468,13 +475,22 @@ describe('widget against a real slated', { skip: SKIP }, () => {
           await p.locator('.msg.bot').first().waitFor();
           assert.equal(await p.getByRole('button', { name: 'Aide chat' }).getAttribute('aria-expanded'), 'true', 'data-open');
           assert.equal(await p.evaluate(() => document.activeElement.tagName), 'BODY', 'opening on load does not steal focus');
-          assert.equal(await p.locator('slate-widget').getAttribute('lang'), 'fr');
+          assert.equal(await p.locator('slate-widget').getAttribute('lang'), 'en', 'English strings are lang="en", whatever data-lang says');
           assert.equal(await p.getByRole('heading', { name: 'Aide' }).count(), 1);
           assert.ok((await p.locator('.launcher').boundingBox()).x < 100, 'data-position="left"');
           assert.ok(await token(p, 'localStorage'), 'data-storage="local"');
           assert.equal(await token(p, 'sessionStorage'), null);
           await clean(p);
           await p.evaluate(() => localStorage.clear());
+          await p.close();
+
+          p = await withTag({ storage: 'session' });
+          await p.evaluate(() => window.Slate.open());
+          await p.locator('.msg.bot').first().waitFor();
+          await until(() => token(p, 'sessionStorage'), { what: 'token in sessionStorage' });
+          assert.equal(await token(p, 'localStorage'), null, 'data-storage="session" keeps working');
+          assert.match(await p.locator('.keep p').textContent(), /^This tab keeps this conversation until you close it; Slate deletes it after 30 days\.$/);
+          await clean(p);
           await p.close();
 
           p = await withTag({ storage: 'none' });
