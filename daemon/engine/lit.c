@@ -255,61 +255,71 @@ lit_class(struct lit_parser *p)
 }
 
 /* One atom: a literal, escape, class, dot, anchor or group. */
+/* A group at p->i ("(", "(?:", "(?=", "(?<!" ...): what its inside
+ * requires, or nothing for a negative lookaround.  NULL with p->bad for
+ * a construct the reader does not take apart. */
+static struct lit_info *
+lit_group(struct lit_parser *p)
+{
+	const char *s = p->s;
+	struct lit_info *r, *in;
+	int look = 0;   /* 1 positive lookaround, -1 negative */
+
+	p->i++;
+	if (p->i < p->n && s[p->i] == '?') {
+		p->i++;
+		if (p->i < p->n && (s[p->i] == ':' || s[p->i] == '>' ||
+		    s[p->i] == '|'))
+			p->i++;
+		else if (p->i < p->n && (s[p->i] == '=' || s[p->i] == '!')) {
+			look = s[p->i] == '=' ? 1 : -1;
+			p->i++;
+		} else if (p->i + 1 < p->n && s[p->i] == '<' &&
+		    (s[p->i + 1] == '=' || s[p->i + 1] == '!')) {
+			look = s[p->i + 1] == '=' ? 1 : -1;
+			p->i += 2;
+		} else {
+			p->bad = 1;
+			return NULL;
+		}
+	} else if (p->i < p->n && s[p->i] == '*') {
+		p->bad = 1;
+		return NULL;
+	}
+	in = lit_alt(p);
+	if (p->bad || p->i >= p->n || s[p->i] != ')') {
+		p->bad = 1;
+		lit_release(p, in);
+		return NULL;
+	}
+	p->i++;
+	if (look == 0)
+		return in;
+	/* Zero width; a positive one's text is in the subject. */
+	r = lit_new(p, 1);
+	if (look > 0) {
+		int k;
+
+		for (k = 0; k < in->nreq; k++)
+			lit_require(r, &in->req[k]);
+		if (in->x.n >= 0)
+			lit_require(r, &in->x);
+	}
+	lit_release(p, in);
+	return r;
+}
+
 static struct lit_info *
 lit_atom(struct lit_parser *p)
 {
 	const char *s = p->s;
-	struct lit_info *r, *in;
+	struct lit_info *r;
 	char c = s[p->i];
-	int look = 0;   /* 1 positive lookaround, -1 negative */
 
 	if (c == '[')
 		return lit_class(p);
-	if (c == '(') {
-		p->i++;
-		if (p->i < p->n && s[p->i] == '?') {
-			p->i++;
-			if (p->i < p->n && (s[p->i] == ':' || s[p->i] == '>' ||
-			    s[p->i] == '|'))
-				p->i++;
-			else if (p->i < p->n && (s[p->i] == '=' ||
-			    s[p->i] == '!')) {
-				look = s[p->i] == '=' ? 1 : -1;
-				p->i++;
-			} else if (p->i + 1 < p->n && s[p->i] == '<' &&
-			    (s[p->i + 1] == '=' || s[p->i + 1] == '!')) {
-				look = s[p->i + 1] == '=' ? 1 : -1;
-				p->i += 2;
-			} else {
-				p->bad = 1;
-				return NULL;
-			}
-		} else if (p->i < p->n && s[p->i] == '*') {
-			p->bad = 1;
-			return NULL;
-		}
-		in = lit_alt(p);
-		if (p->bad || p->i >= p->n || s[p->i] != ')') {
-			p->bad = 1;
-			lit_release(p, in);
-			return NULL;
-		}
-		p->i++;
-		if (look == 0)
-			return in;
-		/* Zero width; a positive one's text is in the subject. */
-		r = lit_new(p, 1);
-		if (look > 0) {
-			int k;
-
-			for (k = 0; k < in->nreq; k++)
-				lit_require(r, &in->req[k]);
-			if (in->x.n >= 0)
-				lit_require(r, &in->x);
-		}
-		lit_release(p, in);
-		return r;
-	}
+	if (c == '(')
+		return lit_group(p);
 	p->i++;
 	if (c == '.')
 		return lit_new(p, 0);
