@@ -73,3 +73,20 @@ for want in 'co-producer.json:[0-9]*: unknown key "theatre" in the variations; d
 done
 echo "schema, every error at once: $out"
 cp "$src/knowledge/roles/co-producer.json" "$src/knowledge/roles/producer.json" "$tmp/knowledge/roles/"
+
+# the lint: risky patterns load, warn with file:line, and fail --strict
+printf '\n[co-producer]\n(a+)+$\n.*\n' >> "$tmp/patterns/roles.txt"
+line=$(grep -n '^(a+)+\$$' "$tmp/patterns/roles.txt" | cut -d: -f1)
+out=$("$slate" check --knowledge "$tmp/knowledge" --patterns "$tmp/patterns" --quiet \
+	--conversations "$src/tests/conversations" 2>&1) || { echo "FAIL: warnings failed a plain check: $out"; exit 1; }
+for want in "roles.txt:$line: warning: nested quantifiers can backtrack catastrophically" \
+	"roles.txt:$((line + 1)): warning: matches the empty string"; do
+	echo "$out" | grep -qF "$want" || { echo "FAIL: no '$want' in: $out"; exit 1; }
+done
+if out=$("$slate" check --knowledge "$tmp/knowledge" --patterns "$tmp/patterns" --quiet --strict \
+	--conversations "$src/tests/conversations" 2>&1); then
+	echo "FAIL: --strict passed risky patterns: $out"; exit 1
+fi
+echo "$out" | grep -qF "(--strict: the check fails)" || { echo "FAIL: $out"; exit 1; }
+echo "lint: $(echo "$out" | grep -c warning:) warnings, --strict fails"
+cp "$src/patterns/roles.txt" "$tmp/patterns/roles.txt"

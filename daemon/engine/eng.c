@@ -9,6 +9,7 @@
 #include "eng.h"
 #include "explain.h"
 #include "eng_int.h"
+#include "lint.h"
 #include "schema.h"
 #include "common/file.h"
 #include "common/hash.h"
@@ -238,6 +239,19 @@ const char *
 eng_version(const struct eng *e)
 {
 	return e->version;
+}
+
+int
+eng_lint(const struct eng *e, const char *conv_dir, char *out, size_t outlen)
+{
+	struct pat_set *sets[ENG_NSETS];
+	struct diag dg;
+	size_t i;
+
+	for (i = 0; i < ENG_NSETS; i++)
+		sets[i] = *eng_set(e, i);
+	diag_init(&dg, out, outlen);
+	return lint_patterns(&e->s, sets, (int)ENG_NSETS, conv_dir, &dg);
 }
 
 void

@@ -28,6 +28,12 @@ void eng_free(struct eng *e);
 const char *eng_version(const struct eng *e);
 /* The knowledge files' schema as Markdown (knowledge/README.md). */
 void eng_schema(FILE *out);
+/* Warnings about the loaded patterns (a nested quantifier, a line that
+ * matches almost anything or that no "say" turn of conv_dir/ *.jsonl
+ * exercises, a section that never wins), "file:line: warning: ..." a line
+ * into out; returns how many (`slate check --strict` fails on any). */
+int eng_lint(const struct eng *e, const char *conv_dir, char *out,
+    size_t outlen);
 /* Human summary of what was loaded, for `slate check`. */
 void eng_describe(const struct eng *e, FILE *out);
 

@@ -309,6 +309,28 @@ pat_find(const struct pat_set *ps, const char *name)
 	return -1;
 }
 
+const char *
+pat_path(const struct pat_set *ps)
+{
+	return ps->path;
+}
+
+int
+pat_nlines(const struct pat_set *ps, int section)
+{
+	return section >= 0 && section < ps->nsec ? ps->sec[section].nlines :
+	    0;
+}
+
+const char *
+pat_line(const struct pat_set *ps, int section, int k, int *lineno)
+{
+	if (k < 0 || k >= pat_nlines(ps, section))
+		return NULL;
+	*lineno = ps->sec[section].lines[k].lineno;
+	return ps->sec[section].lines[k].re;
+}
+
 /* One match of code (JIT code when jit) on s[0, len) from start. */
 static int
 pat_run(struct pat_set *ps, const pcre2_code *code, int jit, const char *s,

@@ -46,6 +46,13 @@ int pat_match_text(struct pat_set *ps, int section, const struct pfx_text *pt,
 void pat_prefilter_counts(const struct pat_set *ps, unsigned long *skipped,
     unsigned long *anchored);
 
+/* The file a set was loaded from, and a section's lines as written with
+ * their line numbers (for the lint, lint.h). */
+const char *pat_path(const struct pat_set *ps);
+int pat_nlines(const struct pat_set *ps, int section);
+const char *pat_line(const struct pat_set *ps, int section, int k,
+    int *lineno);
+
 /* Which lines of a section match s[start, len) on their own, to explain
  * a decision: cb gets each one's file, line number, regex and match, in
  * file order; the count is returned.  Slow (each line is compiled anew):
