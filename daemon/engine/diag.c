@@ -17,6 +17,10 @@ diag_init(struct diag *d, char *buf, size_t len)
 
 /* Append one line; past DIAG_MAX lines, one line says how many more
  * there were, so the count stays honest without flooding a terminal. */
+static void diag_add(struct diag *d, const char *path, int line,
+    const char *kind, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+
 static void
 diag_add(struct diag *d, const char *path, int line, const char *kind,
     const char *fmt, va_list ap)
