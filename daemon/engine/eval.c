@@ -186,6 +186,50 @@ check_turn(const json_t *t, const struct eng_reply *r, char *why)
 	return 1;
 }
 
+/* The intent a turn is labelled with: its index, SCORE_NONE for null,
+ * -1 when it states none. */
+static int
+eval_label(const json_t *t)
+{
+	const json_t *v = json_object_get(t, "intent");
+	int i;
+
+	if (v == NULL)
+		return -1;
+	i = json_is_string(v) ? eng_intent_find(json_string_value(v)) : -1;
+	return i < 0 ? SCORE_NONE : i;
+}
+
+/* A turn counted under its label. */
+static void
+eval_count_turn(struct eval_result *res, const json_t *t, int passed,
+    unsigned *labels)
+{
+	int i = eval_label(t);
+
+	if (i < 0)
+		return;
+	res->by_intent[i].turns++;
+	res->by_intent[i].turns_passed += passed;
+	*labels |= 1u << i;
+}
+
+/* A case counted under every label its turns carry, and reported. */
+static void
+eval_count_case(struct eval_result *res, unsigned labels,
+    const struct eval_case *ec)
+{
+	int i;
+
+	for (i = 0; i <= SCORE_NONE; i++)
+		if (labels & (1u << i)) {
+			res->by_intent[i].cases++;
+			res->by_intent[i].cases_passed += ec->turns_failed == 0;
+		}
+	if (res->on_case)
+		res->on_case(res->arg, ec);
+}
+
 static void
 run_case(struct eng *e, const json_t *c, const char *path, int line,
     FILE *out, struct eval_result *res)
@@ -195,9 +239,12 @@ run_case(struct eng *e, const json_t *c, const char *path, int line,
 	struct eng_state st;
 	json_t *turns = json_object_get(c, "turns"), *t;
 	const char *name = json_string_value(json_object_get(c, "name"));
-	char why[EVAL_WHY];
+	char why[EVAL_WHY], first[EVAL_WHY + 256] = "";
 	size_t i;
 	int failed = 0, have_reply = 0;
+	unsigned labels = 0;
+	struct eval_case ec = { path, name ? name : "(unnamed)", line, 0, 0,
+	    first };
 
 	eng_state_init(&st);
 	res->cases++;
@@ -216,9 +263,15 @@ run_case(struct eng *e, const json_t *c, const char *path, int line,
 			eng_ask(e, &st, text, strlen(text), r);
 			have_reply = 1;
 			score_turn(&res->score, t, r);
-			if (check_turn(t, r, why))
+			if (check_turn(t, r, why)) {
+				eval_count_turn(res, t, 1, &labels);
 				continue;
+			}
 		}
+		eval_count_turn(res, t, 0, &labels);
+		if (ec.turns_failed++ == 0)
+			snprintf(first, sizeof first, "turn %zu \"%.200s\": %s",
+			    i + 1, text ? text : "", why);
 		res->turns_failed++;
 		if (!failed && out)
 			fprintf(out, "FAIL %s:%d %s\n", path, line,
@@ -233,6 +286,8 @@ run_case(struct eng *e, const json_t *c, const char *path, int line,
 		res->cases_failed++;
 	else if (out)
 		fprintf(out, "ok   %s\n", name ? name : "(unnamed)");
+	ec.turns = (int)json_array_size(turns);
+	eval_count_case(res, labels, &ec);
 	free(r);
 }
 
@@ -270,6 +325,46 @@ eval_file(struct eng *e, const char *path, FILE *out, struct eval_result *res,
 	free(line);
 	fclose(f);
 	return rc;
+}
+
+void
+eval_add(struct eval_result *res, const struct eval_result *f)
+{
+	int i;
+
+	res->cases += f->cases;
+	res->cases_failed += f->cases_failed;
+	res->turns += f->turns;
+	res->turns_failed += f->turns_failed;
+	score_add(&res->score, &f->score);
+	for (i = 0; i <= SCORE_NONE; i++) {
+		res->by_intent[i].cases += f->by_intent[i].cases;
+		res->by_intent[i].cases_passed += f->by_intent[i].cases_passed;
+		res->by_intent[i].turns += f->by_intent[i].turns;
+		res->by_intent[i].turns_passed += f->by_intent[i].turns_passed;
+	}
+}
+
+void
+eval_summary(const struct eval_result *res, FILE *out)
+{
+	const struct eval_intent *b;
+	int i, k, row;
+
+	fprintf(out, "%-10s %11s %11s %15s\n", "intent", "cases pass",
+	    "turns pass", "intent right");
+	for (i = 0; i <= SCORE_NONE; i++) {
+		b = &res->by_intent[i];
+		if (b->turns == 0)
+			continue;
+		for (k = 0, row = 0; k <= SCORE_NONE; k++)
+			row += res->score.confusion[i][k];
+		fprintf(out, "%-10s %5d %5d %5d %5d %5d/%d %5.1f%%\n",
+		    i == SCORE_NONE ? "none" : eng_intent_name(i), b->cases,
+		    b->cases_passed, b->turns, b->turns_passed,
+		    res->score.confusion[i][i], row, row ? 100.0 *
+		    res->score.confusion[i][i] / row : 0.0);
+	}
 }
 
 static int
