@@ -17,6 +17,7 @@ struct ckpt {
 	/* the writer's thread only */
 	int frames;                     /* in the WAL after the last commit */
 	int mark;                       /* frames at the last pass asked */
+	unsigned long long written;     /* frames committed, in all */
 	/* under mu */
 	int stop;
 	int last_frames;                /* frames, for the checkpointer */
@@ -46,6 +47,9 @@ ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 {
 	struct ckpt *c = arg;
 
+	/* fewer than before: the WAL started over */
+	c->written += (unsigned long long)(frames >= c->frames ?
+	    frames - c->frames : frames);
 	c->frames = frames;
 	return SQLITE_OK;
 }
@@ -208,4 +212,10 @@ ckpt_stop(struct ckpt *c)
 	pthread_cond_destroy(&c->cv);
 	pthread_cond_destroy(&c->done);
 	free(c);
+}
+
+unsigned long long
+ckpt_written(struct ckpt *c)
+{
+	return c ? c->written : 0;
 }

@@ -12,6 +12,8 @@ struct met_gauges {
 	int conns;
 	long sessions;         /* stored sessions, -1 not yet counted */
 	int store_queue;
+	size_t backlog;        /* journal records SQLite lacks */
+	unsigned long long journal_bytes, journal_records, compacted;
 	const char *version;   /* knowledge version */
 	unsigned long regex_limit_hits;  /* of the engine in use */
 	long open_fds;         /* -1 unknown */

@@ -1,0 +1,154 @@
+/* jrec.c - journal records: framing, CRC-32C and the fields (jrec.h). */
+#include <pthread.h>
+#include <string.h>
+#include "jrec.h"
+
+#define JREC_NONE 0xffffffffu   /* length of an absent string */
+#define JREC_FIXED 10           /* type, flags, ts */
+
+static uint32_t jrec_table[256];
+static pthread_once_t jrec_once = PTHREAD_ONCE_INIT;
+
+static void
+jrec_table_init(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t v = i;
+
+		for (int k = 0; k < 8; k++)
+			v = v & 1 ? (v >> 1) ^ 0x82f63b78u : v >> 1;
+		jrec_table[i] = v;
+	}
+}
+
+/* CRC-32C (Castagnoli, reflected 0x82f63b78), a table built once by
+ * whichever thread (the loop, the compactor, the reader) needs it first. */
+uint32_t
+jrec_crc(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint32_t c = 0xffffffffu;
+
+	pthread_once(&jrec_once, jrec_table_init);
+	while (n--)
+		c = jrec_table[(c ^ *b++) & 0xff] ^ (c >> 8);
+	return c ^ 0xffffffffu;
+}
+
+static void
+jrec_put32(char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (char)(v >> (8 * i));
+}
+
+static uint32_t
+jrec_get32(const char *p)
+{
+	uint32_t v = 0;
+
+	for (int i = 0; i < 4; i++)
+		v |= (uint32_t)(unsigned char)p[i] << (8 * i);
+	return v;
+}
+
+static const char *const *
+jrec_fields(const struct jrec *r, const char *f[5])
+{
+	f[0] = r->token;
+	f[1] = r->id;
+	f[2] = r->user;
+	f[3] = r->body;
+	f[4] = r->slots;
+	return f;
+}
+
+size_t
+jrec_size(const struct jrec *r)
+{
+	const char *f[5];
+	size_t n = JREC_HDR + JREC_FIXED;
+
+	jrec_fields(r, f);
+	for (int i = 0; i < 5; i++)
+		n += 4 + (f[i] ? strlen(f[i]) + 1 : 0);
+	return n;
+}
+
+size_t
+jrec_encode(const struct jrec *r, char *buf)
+{
+	const char *f[5];
+	char *p = buf + JREC_HDR;
+	uint64_t ts = (uint64_t)r->ts;
+
+	jrec_fields(r, f);
+	*p++ = (char)r->type;
+	*p++ = (char)(r->fallback != 0);
+	jrec_put32(p, (uint32_t)ts);
+	jrec_put32(p + 4, (uint32_t)(ts >> 32));
+	p += 8;
+	for (int i = 0; i < 5; i++) {
+		size_t n = f[i] ? strlen(f[i]) : 0;
+
+		jrec_put32(p, f[i] ? (uint32_t)n : JREC_NONE);
+		p += 4;
+		if (f[i]) {
+			memcpy(p, f[i], n + 1);
+			p += n + 1;
+		}
+	}
+	jrec_put32(buf, (uint32_t)(p - buf - JREC_HDR));
+	jrec_put32(buf + 4, jrec_crc(buf + JREC_HDR,
+	    (size_t)(p - buf - JREC_HDR)));
+	return (size_t)(p - buf);
+}
+
+int
+jrec_decode(const char *buf, size_t avail, struct jrec *r, size_t *used)
+{
+	const char *f[5], *p, *end;
+	uint32_t len;
+
+	if (avail < JREC_HDR)
+		return 0;
+	len = jrec_get32(buf);
+	if (len < JREC_FIXED + 20 || len > JREC_MAX)
+		return -1;
+	if (avail < JREC_HDR + (size_t)len)
+		return 0;
+	if (jrec_crc(buf + JREC_HDR, len) != jrec_get32(buf + 4))
+		return -1;
+	p = buf + JREC_HDR;
+	end = p + len;
+	memset(r, 0, sizeof *r);
+	r->type = (unsigned char)p[0];
+	r->fallback = p[1] != 0;
+	r->ts = (int64_t)((uint64_t)jrec_get32(p + 2) |
+	    (uint64_t)jrec_get32(p + 6) << 32);
+	p += JREC_FIXED;
+	for (int i = 0; i < 5; i++) {
+		uint32_t n;
+
+		if (end - p < 4)
+			return -1;
+		n = jrec_get32(p);
+		p += 4;
+		f[i] = NULL;
+		if (n == JREC_NONE)
+			continue;
+		if ((size_t)(end - p) < (size_t)n + 1 || p[n] != '\0')
+			return -1;
+		f[i] = p;
+		p += n + 1;
+	}
+	if (p != end || r->type < JREC_CREATE || r->type > JREC_PURGE)
+		return -1;
+	r->token = f[0];
+	r->id = f[1];
+	r->user = f[2];
+	r->body = f[3];
+	r->slots = f[4];
+	*used = JREC_HDR + len;
+	return 1;
+}
