@@ -143,7 +143,7 @@
       log = attrs(el('div', 'log'), { role: 'log', 'aria-live': 'off', 'aria-label': S.log, tabindex: '0' });
       chips = attrs(el('div', 'chips'), { role: 'group', 'aria-label': S.suggestions });
       var row = el('div', 'compose'), lab = attrs(el('label', 'sr', S.input), { for: 'slate-input' });
-      input = attrs(el('input'), { id: 'slate-input', type: 'text', autocomplete: 'off', enterkeyhint: 'send', maxlength: '1000', placeholder: S.placeholder });
+      input = attrs(el('input'), { id: 'slate-input', type: 'text', autocomplete: 'off', enterkeyhint: 'send', maxlength: '2000', placeholder: S.placeholder });
       var bSend = button('send', S.send, 'send');
       row.append(lab, input, bSend);
       announcer = attrs(el('div', 'sr'), { 'aria-live': 'polite' });

@@ -10,7 +10,8 @@ cmd_ask_print(const struct eng_reply *r)
 {
 	json_t *j = eng_reply_json(r);
 
-	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(3));
 	fputc('\n', stdout);
 	json_decref(j);
 }

@@ -4,22 +4,8 @@
 #include <string.h>
 #include <strings.h>
 #include "grp.h"
+#include "common/stop.h"
 #include "common/xmem.h"
-
-static const char *const grp_stop[] = { "a", "an", "the", "is", "are",
-	"was", "what", "whats", "does", "do", "did", "how", "i", "im", "you",
-	"of", "to", "in", "for", "and", "or", "about", "can", "could", "me",
-	"my", "it", "its", "be", "on", "with", "who", "whos", "tell", "please",
-	"there", "that", "this", "which", "would", "should", "s", NULL };
-
-static int
-grp_is_stop(const char *w)
-{
-	for (int i = 0; grp_stop[i]; i++)
-		if (strcmp(grp_stop[i], w) == 0)
-			return 1;
-	return 0;
-}
 
 static void
 grp_words(struct grp_q *q)
@@ -47,7 +33,7 @@ grp_words(struct grp_q *q)
 			w[n -= 2] = '\0';
 		if (n > 3 && w[n - 1] == 'e')
 			w[--n] = '\0';
-		if (n == 0 || grp_is_stop(w))
+		if (n == 0 || stop_is(w))
 			continue;
 		int dup = 0;
 		for (int i = 0; i < q->nwords; i++)

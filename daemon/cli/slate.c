@@ -7,9 +7,6 @@
 #include "cmd.h"
 #include "engine/eng.h"
 
-#ifndef SLATE_VERSION
-#define SLATE_VERSION "0"
-#endif
 
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_ask_entry,

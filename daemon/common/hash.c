@@ -1,4 +1,5 @@
 /* hash.c - FNV-1a, 32 bits. */
+#include <string.h>
 #include "hash.h"
 
 #define HASH_PRIME 16777619u
@@ -16,7 +17,5 @@ hash_bytes(unsigned h, const void *p, size_t n)
 unsigned
 hash_str(unsigned h, const char *s)
 {
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * HASH_PRIME;
-	return h;
+	return hash_bytes(h, s, strlen(s));
 }

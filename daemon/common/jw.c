@@ -27,6 +27,15 @@ jw_grow(struct jw *w, size_t hint)
 }
 
 void
+jw_clear(struct jw *w)
+{
+	w->n = 0;
+	w->full = w->cap == 0;
+	if (w->cap)
+		w->b[0] = '\0';
+}
+
+void
 jw_raw(struct jw *w, const char *s, size_t n)
 {
 	if (w->full)

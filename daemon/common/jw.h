@@ -20,6 +20,10 @@ struct jw {
 void jw_fixed(struct jw *w, char *buf, size_t cap);
 /* Write into a malloc'd buffer of at first hint bytes; jw_take() it. */
 void jw_grow(struct jw *w, size_t hint);
+/* Empty again, room kept; a fixed buffer that ran out has room again. */
+void jw_clear(struct jw *w);
+/* Bytes as they are, no escaping: JSON pieces, or any text built piece by
+ * piece (a regex alternation). */
 void jw_raw(struct jw *w, const char *s, size_t n);
 void jw_lit(struct jw *w, const char *s);
 /* s as a JSON string: ", \ and control characters escaped, bytes >= 0x80

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "xmem.h"
 
+/* Say how much could not be had, then stop. */
 static void
 oom(size_t n)
 {
@@ -47,4 +48,14 @@ xstrdup(const char *s)
 	size_t n = strlen(s) + 1;
 
 	return memcpy(xmalloc(n), s, n);
+}
+
+void *
+xcheck(void *p)
+{
+	if (p == NULL) {
+		fprintf(stderr, "slate: out of memory\n");
+		abort();
+	}
+	return p;
 }

@@ -10,5 +10,8 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);   /* a zero size still gets a block */
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* p, or abort as xmalloc() does: for what another library allocated
+ * (jansson, PCRE2) and returned NULL for. */
+void *xcheck(void *p);
 
 #endif

@@ -1,497 +1,402 @@
-/* ans.c - composing answers from the knowledge base's structured fields.
- * Comparisons, ladders and career routes are computed from the roles'
- * traits, levels and links, never written per pair of roles. */
-#include <stdio.h>
+/* ans.c - answering a turn once the rules (dlg.c) have decided what it
+ * asks: the reply's kind and intent, which slots change, which follow-up
+ * is left open, and say.c for the sentences. */
 #include <string.h>
-#include <strings.h>
 #include "ans.h"
+#include "plan.h"
 #include "rep.h"
+#include "say.h"
+#include "slot.h"
 
-static const char *industry_label[] = { "film", "TV", "music", "theater" };
-
-int
-ans_industry(const struct eng_state *st)
-{
-	int v = st->industry[0] ? kb_var_find(st->industry) : -1;
-
-	return v >= KB_FILM && v <= KB_THEATER ? v : -1;
-}
-
-int
-ans_capacity(const struct eng_state *st)
-{
-	int v = st->capacity[0] ? kb_var_find(st->capacity) : -1;
-
-	return v == KB_FUNDING || v == KB_CREATIVE ? v : -1;
-}
-
-const char *
-ans_industry_label(int v)
-{
-	return v >= KB_FILM && v <= KB_THEATER ? industry_label[v] : "";
-}
-
-/* Variation texts often open with their own "In music, ..."; only add a
- * lead-in when they do not. */
+/* A follow-up question is open for slot; it survives one turn. */
 static void
-say_var(struct eng_reply *out, const char *lead, const struct kb_text *t)
+ans_pending(struct eng_state *st, const char *slot)
 {
-	if (strncasecmp(t->text, "in ", 3) != 0 &&
-	    strncasecmp(t->text, "on ", 3) != 0 &&
-	    strncasecmp(t->text, "for ", 4) != 0 &&
-	    strncasecmp(t->text, "when ", 5) != 0)
-		rep_say(out, "%s", lead);
-	rep_cap(out, t->text);
-	rep_cite(out, t);
+	slot_set(st->pending, slot);
+	st->pending_age = 0;
 }
 
+/* Keep an open question across one interruption only, so an unrelated
+ * question moves the conversation on. */
+void
+ans_age_pending(struct eng_state *st)
+{
+	if (++st->pending_age > 1)
+		st->pending[0] = '\0';
+}
+
+/* The reply is an answer to intent, which the next turn may carry over. */
 static void
-tailor(const struct kb_role *r, const struct eng_state *st, int intl,
-    struct eng_reply *r_)
+ans_answered(struct ans_turn *t, int intent)
 {
-	int ind = ans_industry(st), cap = ans_capacity(st);
-
-	if (intl && r->var[KB_INTERNATIONAL].text) {
-		rep_say(r_, "\n\n");
-		say_var(r_, "In an international co-production: ",
-		    &r->var[KB_INTERNATIONAL]);
-	}
-	if (ind >= 0 && r->var[ind].text) {
-		char lead[64];
-
-		snprintf(lead, sizeof lead, "In %s: ", industry_label[ind]);
-		rep_say(r_, "\n\n");
-		say_var(r_, lead, &r->var[ind]);
-	}
-	if (cap >= 0 && r->var[cap].text) {
-		rep_say(r_, "\n\n");
-		say_var(r_, cap == KB_FUNDING ? "In a funding capacity: " :
-		    "In a creative capacity: ", &r->var[cap]);
-	}
-}
-
-/* Only the parts of a role that the session's industry and capacity
- * select, under a heading naming the role and the context.  Returns 0
- * (writing nothing) when the knowledge base has none of them. */
-int
-ans_tailored(const struct kb_role *r, const struct eng_state *st,
-    int intl, struct eng_reply *out)
-{
-	const struct kb_text *parts[3];
-	int ind = ans_industry(st), cap = ans_capacity(st), n = 0, i;
-
-	if (intl && r->var[KB_INTERNATIONAL].text)
-		parts[n++] = &r->var[KB_INTERNATIONAL];
-	if (ind >= 0 && r->var[ind].text)
-		parts[n++] = &r->var[ind];
-	if (cap >= 0 && r->var[cap].text)
-		parts[n++] = &r->var[cap];
-	if (n == 0)
-		return 0;
-	rep_say(out, "%s", r->title);
-	if (intl)
-		rep_say(out, " in an international co-production");
-	if (ind >= 0)
-		rep_say(out, " in %s", industry_label[ind]);
-	if (cap >= 0)
-		rep_say(out, "%s %s capacity", ind >= 0 || intl ? "," : " in a",
-		    cap == KB_FUNDING ? "funding" : "creative");
-	rep_say(out, ":");
-	for (i = 0; i < n; i++) {
-		rep_say(out, i ? "\n\n" : " ");
-		rep_cap(out, parts[i]->text);
-		rep_cite(out, parts[i]);
-	}
-	return 1;
+	t->out->kind = ENG_ANSWER;
+	t->out->intent = eng_intent_name(intent);
+	slot_set(t->st->last_intent, eng_intent_name(intent));
 }
 
 void
-ans_definition(const struct kb_role *r, const struct eng_state *st,
-    int intl, struct eng_reply *out)
+ans_fallback(struct ans_turn *t, int offtopic)
 {
-	rep_cap(out, r->definition.text);
-	rep_cite(out, &r->definition);
-	tailor(r, st, intl, out);
+	struct idx_hit hits[8];
+	int n;
+
+	t->declined = offtopic;
+	t->out->kind = ENG_FALLBACK;
+	t->out->intent = NULL;
+	n = idx_search(t->d->idx, t->p.t, hits, 8);
+	say_fallback(t->d->kb, offtopic, hits, n, t->out);
 }
 
 void
-ans_duties(const struct kb_role *r, const struct eng_state *st, int intl,
+ans_smalltalk(struct ans_turn *t, int intent)
+{
+	t->out->kind = ENG_SMALLTALK;
+	t->out->intent = eng_intent_name(intent);
+	if (intent == ENG_I_RESET)
+		eng_state_init(t->st);
+	say_smalltalk(intent, t->out);
+	say_suggestions(t->d->kb, slot_role(t->d->kb, t->st->role), -1,
+	    t->out);
+}
+
+void
+ans_topic(struct ans_turn *t, int ti)
+{
+	const struct kb_topic *tp = kb_topic(t->d->kb, ti);
+
+	t->out->kind = ENG_ANSWER;
+	t->out->intent = eng_intent_name(eng_intent_find(tp->intent));
+	slot_set(t->st->last_intent, tp->intent);
+	t->st->pending[0] = '\0';
+	say_topic(t->d->kb, ti, t->out);
+}
+
+/* Ask which role, offering the broadest first (those that exist across
+ * more industries: there are more roles than buttons), then the rest
+ * while room lasts. */
+static void
+ans_clarify(struct ans_turn *t, int intent)
+{
+	const struct kb *kb = t->d->kb;
+	int i, pass;
+
+	t->out->kind = ENG_CLARIFY;
+	say_ask_role(intent, t->out);
+	for (pass = KB_THEATER + 1; pass >= 0; pass--)
+		for (i = 0; i < kb_nroles(kb); i++) {
+			const struct kb_role *r = kb_role(kb, i);
+
+			if (kb_role_industries(r) != pass ||
+			    (intent == ENG_I_COMPARE &&
+			    strcmp(r->id, t->st->role) == 0))
+				continue;
+			rep_option(t->out, r->title, r->id);
+		}
+	ans_pending(t->st, "role");
+	slot_set(t->st->last_intent, eng_intent_name(intent));
+	t->out->intent = eng_intent_name(intent);
+}
+
+/* Offer at most one question, and only about a dimension the knowledge
+ * base says changes this answer, and never one already asked. */
+static void
+ans_follow_up(const struct kb_role *r, int intent, struct eng_state *st,
     struct eng_reply *out)
 {
-	int i, n = r->duties.nitems < 4 ? r->duties.nitems : 4;
-
-	rep_say(out, "What %s %s typically does:", r->article, r->name);
-	for (i = 0; i < n; i++) {
-		rep_say(out, "\n- ");
-		rep_cap(out, r->duties.items[i]);
+	if (intent != ENG_I_DEFINITION && intent != ENG_I_DUTIES &&
+	    intent != ENG_I_VARIATION)
+		return;
+	if (!(st->asked & ENG_ASKED_INDUSTRY) && slot_industry(st) < 0 &&
+	    kb_role_industries(r) >= 2) {
+		say_ask_industry(r, out);
+		st->asked |= ENG_ASKED_INDUSTRY;
+		ans_pending(st, "industry");
+		return;
 	}
-	rep_cite(out, &r->duties);
-	tailor(r, st, intl, out);
+	if (!(st->asked & ENG_ASKED_CAPACITY) && slot_capacity(st) < 0 &&
+	    r->var[KB_FUNDING].text && r->var[KB_CREATIVE].text) {
+		say_ask_capacity(r, out);
+		st->asked |= ENG_ASKED_CAPACITY;
+		ans_pending(st, "capacity");
+	}
 }
 
+/* The answer proper to intent about role ri (and oi, the other one). */
 static void
-trait_line(const char *label, const struct kb_role *a, const struct kb_text *ta,
-    const struct kb_role *b, const struct kb_text *tb, struct eng_reply *out)
+ans_compose(struct ans_turn *t, int intent, int ri, int oi, int from)
 {
-	rep_say(out, "\n- %s: %s %s: %s; %s %s: %s", label, a->article, a->name,
-	    ta->text, b->article, b->name, tb->text);
-	{
-		size_t n = strlen(out->text);
+	const struct kb *kb = t->d->kb;
+	const struct kb_role *r = kb_role(kb, ri);
+	int intl = t->p.international;
 
-		if (n > 0 && out->text[n - 1] != '.')
-			rep_say(out, ".");
+	switch (intent) {
+	case ENG_I_DEFINITION:
+		say_definition(r, t->st, intl, t->out);
+		break;
+	case ENG_I_DUTIES:
+		say_duties(r, t->st, intl, t->out);
+		break;
+	case ENG_I_COMPARE:
+		say_compare(kb, ri, oi, t->out);
+		break;
+	case ENG_I_HIERARCHY:
+		say_hierarchy(kb, ri, t->out);
+		if (oi >= 0 && oi != ri)
+			say_rank(kb, ri, oi, t->out);
+		break;
+	case ENG_I_VARIATION:
+		say_variation(r, t->st, t->p.industries, intl, t->out);
+		break;
+	case ENG_I_CREDIT:
+		say_credit(r, t->st, t->out);
+		break;
+	case ENG_I_CAREER:
+		say_career(kb, ri, from, t->out);
+		break;
+	case ENG_I_PAY:
+		say_pay(r, t->out);
+		break;
+	case ENG_I_FUNDING:
+		say_funding(kb, r, t->out);
+		break;
 	}
-	rep_cite(out, ta);
-	rep_cite(out, tb);
 }
 
-static int
-reports_directly(const struct kb_role *a, int b)
+/* Answer intent about the session's roles, or ask which role is meant. */
+/* The session's plan toward role goal (-1: its role, else the producer's
+ * general one): from its from_role, or from a first job. */
+static void
+ans_plan_of(const struct ans_turn *t, int goal, struct plan *pl)
 {
-	int i;
+	const struct kb *kb = t->d->kb;
+	int from = slot_role(kb, t->st->from_role);
 
-	for (i = 0; i < a->nreports_to; i++)
-		if (a->reports_to[i] == b)
-			return 1;
+	if (goal < 0)
+		goal = slot_role(kb, t->st->role);
+	if (goal < 0)
+		goal = kb_find_role(kb, "producer");
+	plan_build(kb, t->st->start[0] ? -1 : from, goal, pl);
+}
+
+/* A career answer carries its plan, not yet walked. */
+static void
+ans_plan_attach(struct ans_turn *t, int goal)
+{
+	struct plan pl;
+
+	if (t->p.entry) {
+		slot_set(t->st->start, "entry");
+		t->st->from_role[0] = '\0';
+	}
+	ans_plan_of(t, goal, &pl);
+	plan_reply(t->d->kb, &pl, -1, t->out);
+	t->st->step = 0;
+}
+
+void
+ans_plan_walk(struct ans_turn *t, int first)
+{
+	const struct kb *kb = t->d->kb;
+	struct eng_state *st = t->st;
+	struct plan pl;
+	int k;
+
+	ans_plan_of(t, -1, &pl);
+	k = first ? 0 : (int)st->step;
+	if (k >= pl.n)
+		k = pl.n - 1;
+	st->pending[0] = '\0';
+	ans_answered(t, ENG_I_CAREER);
+	say_plan_step(kb, &pl, k, kb_var_find(st->industry), t->out);
+	plan_reply(kb, &pl, k, t->out);
+	st->step = (unsigned)k + 1;
+	say_suggestions(kb, slot_role(kb, st->role), ENG_I_CAREER, t->out);
+}
+
+void
+ans_plan_start(struct ans_turn *t)
+{
+	const struct kb *kb = t->d->kb;
+	struct eng_state *st = t->st;
+	struct plan pl;
+
+	slot_set(st->start, "entry");
+	st->from_role[0] = '\0';
+	ans_plan_of(t, -1, &pl);
+	st->pending[0] = '\0';
+	ans_answered(t, ENG_I_CAREER);
+	say_plan_start(kb, &pl, t->out);
+	say_plan_step(kb, &pl, 0, kb_var_find(st->industry), t->out);
+	plan_reply(kb, &pl, 0, t->out);
+	st->step = 1;
+	say_suggestions(kb, slot_role(kb, st->role), ENG_I_CAREER, t->out);
+}
+
+/* Intents a question may ask of producing in general, with no role. */
+static int
+ans_general(int intent)
+{
+	return intent == ENG_I_PAY || intent == ENG_I_CREDIT ||
+	    intent == ENG_I_CAREER;
+}
+
+void
+ans_answer(struct ans_turn *t, int intent)
+{
+	const struct kb *kb = t->d->kb;
+	struct eng_state *st = t->st;
+	int ri = slot_role(kb, st->role), oi = slot_role(kb, st->other_role);
+	int from = slot_role(kb, st->from_role);
+	const struct kb_role *r = kb_role(kb, ri);
+
+	st->pending[0] = '\0';     /* a new answer supersedes an old question */
+	if (intent == ENG_I_FUNDING && r == NULL) {
+		ans_answered(t, intent);
+		say_funding(kb, NULL, t->out);
+		say_suggestions(kb, -1, intent, t->out);
+		return;
+	}
+	if (r == NULL && ans_general(intent) &&
+	    (ri = kb_find_role(kb, "producer")) >= 0) {
+		/* Pay, credit and careers are asked of producing in general
+		 * ("what rate should I ask?"): the producer's answer is the
+		 * general one.  The session names no role still, so a
+		 * follow-up stays general too. */
+		r = kb_role(kb, ri);
+	}
+	if (r == NULL) {
+		ans_clarify(t, intent);
+		return;
+	}
+	if (intent == ENG_I_COMPARE && (oi < 0 || oi == ri)) {
+		st->other_role[0] = '\0';
+		ans_clarify(t, intent);
+		return;
+	}
+	ans_answered(t, intent);
+	/* A follow-up answer or "what about in TV?" already has the general
+	 * answer on screen: repeat only what the new industry or capacity
+	 * changes, when the knowledge base has something for it. */
+	if (!((intent == ENG_I_DEFINITION || intent == ENG_I_DUTIES) &&
+	    t->p.tailor_only && say_tailored(r, st, t->p.international, t->out)))
+		ans_compose(t, intent, ri, oi, from);
+	if (intent == ENG_I_CAREER)
+		ans_plan_attach(t, ri);
+	if (intent == ENG_I_CAREER && from < 0 && !st->start[0] &&
+	    !(st->asked & ENG_ASKED_ROLE)) {
+		say_ask_from(kb, r, t->out);
+		st->asked |= ENG_ASKED_ROLE;
+		ans_pending(st, "from_role");
+	} else
+		ans_follow_up(r, intent, st, t->out);
+	say_suggestions(kb, ri, intent, t->out);
+}
+
+/* Does this turn answer the pending follow-up?  Only when it carries the
+ * slot asked for and no new question of its own; then the slot is set. */
+int
+ans_fill_pending(struct ans_turn *t)
+{
+	const struct parse *p = &t->p;
+	const struct kb *kb = t->d->kb;
+	struct eng_state *st = t->st;
+
+	/* "the money side" reads as a funding question and "is it different
+	 * on stage" as a variation one; with no role named they are answers
+	 * to the question we asked. */
+	if (p->intent >= 0 && !eng_intent_smalltalk(p->intent) &&
+	    !p->slot_only && strcmp(eng_intent_name(p->intent),
+	    st->last_intent) != 0)
+		return 0;
+	if (p->slot_only && (p->industry >= 0 || p->capacity >= 0)) {
+		/* Answering another dimension than the one asked still
+		 * answers: "the money side" when we asked for an industry. */
+		if (p->industry >= 0)
+			slot_set(st->industry, kb_var_name(p->industry));
+		if (p->capacity >= 0)
+			slot_set(st->capacity, kb_var_name(p->capacity));
+		return 1;
+	}
+	if (strcmp(st->pending, "industry") == 0 && p->industry >= 0) {
+		slot_set(st->industry, kb_var_name(p->industry));
+		return 1;
+	}
+	if (strcmp(st->pending, "capacity") == 0 && p->capacity >= 0) {
+		slot_set(st->capacity, kb_var_name(p->capacity));
+		return 1;
+	}
+	if (strcmp(st->pending, "from_role") == 0 && (p->self_role >= 0 ||
+	    (p->nm == 1 && !parse_context(t->d, p, t->d->sec_carry)))) {
+		slot_set_role(kb, st->from_role, p->self_role >= 0 ?
+		    p->self_role : p->m[0].role);
+		return 1;
+	}
+	if (strcmp(st->pending, "role") == 0 && p->nm >= 1) {
+		if (strcmp(st->last_intent, "compare") == 0 && st->role[0])
+			slot_set_role(kb, st->other_role, p->m[0].role);
+		else
+			slot_set_role(kb, st->role, p->m[0].role);
+		return 1;
+	}
 	return 0;
 }
 
-/* Which of two roles ranks higher, from their levels and links. */
-void
-ans_rank(const struct kb *kb, int ai, int bi, struct eng_reply *out)
-{
-	const struct kb_role *a = kb_role(kb, ai), *b = kb_role(kb, bi);
-	const struct kb_role *hi = a->level <= b->level ? a : b;
-	const struct kb_role *lo = hi == a ? b : a;
-	size_t n = strlen(out->text);
-
-	if (n > 0 && out->text[n - 1] != ' ')
-		rep_say(out, " ");
-	if (a->level == b->level)
-		rep_say(out, "%s %s and %s %s sit at about the same level; which "
-		    "one leads depends on the production.", a->article,
-		    a->name, b->article, b->name);
-	else if (reports_directly(lo, hi == a ? ai : bi))
-		rep_say(out, "%s %s answers directly to the %s.", lo->article,
-		    lo->name, hi->name);
-	else
-		rep_say(out, "%s %s sits higher in the chain of command than %s "
-		    "%s.", hi->article, hi->name, lo->article, lo->name);
-	if (out->text[n] == ' ')
-		n++;
-	rep_upper(out, n);
-}
-
-void
-ans_compare(const struct kb *kb, int ai, int bi,
-    struct eng_reply *out)
-{
-	const struct kb_role *a = kb_role(kb, ai), *b = kb_role(kb, bi);
-
-	rep_say(out, "%s vs %s:", a->title, b->name);
-	trait_line("Authority", a, &a->authority, b, &b->authority, out);
-	trait_line("Involvement", a, &a->involvement, b, &b->involvement,
-	    out);
-	trait_line("Focus", a, &a->focus, b, &b->focus, out);
-	rep_say(out, "\n- Rank: ");
-	ans_rank(kb, ai, bi, out);
-}
-
-/* Top-down chain: follow reports_to upward from role, then add the first
- * role it oversees, so the asked-about role sits inside the picture. */
+/* The roles of a comparison: both named, or the one named against the
+ * session's role ("how is that different from a producer?"). */
 static void
-build_ladder(const struct kb *kb, int role, struct eng_reply *out)
+ans_compare_roles(struct ans_turn *t)
 {
-	int up[ENG_LADDER_MAX], n = 0, cur = role, i;
-	const struct kb_role *r;
+	const struct parse *p = &t->p;
+	const struct kb *kb = t->d->kb;
+	struct eng_state *st = t->st;
 
-	while (cur >= 0 && n < ENG_LADDER_MAX - 1) {
-		for (i = 0; i < n; i++)
-			if (up[i] == cur)
-				break;
-		if (i < n)
-			break;              /* a cycle: stop, do not loop */
-		up[n++] = cur;
-		r = kb_role(kb, cur);
-		cur = r->nreports_to ? r->reports_to[0] : -1;
-	}
-	out->nladder = 0;
-	for (i = n - 1; i >= 0; i--) {
-		r = kb_role(kb, up[i]);
-		snprintf(out->ladder[out->nladder].label,
-		    sizeof out->ladder[0].label, "%s", r->title);
-		snprintf(out->ladder[out->nladder].value,
-		    sizeof out->ladder[0].value, "%s", r->id);
-		out->nladder++;
-	}
-	out->ladder_focus = out->nladder - 1;
-	r = kb_role(kb, role);
-	if (r->noversees && out->nladder < ENG_LADDER_MAX) {
-		const struct kb_role *o = kb_role(kb, r->oversees[0]);
-
-		snprintf(out->ladder[out->nladder].label,
-		    sizeof out->ladder[0].label, "%s", o->title);
-		snprintf(out->ladder[out->nladder].value,
-		    sizeof out->ladder[0].value, "%s", o->id);
-		out->nladder++;
+	if (p->nm >= 2) {
+		slot_set_role(kb, st->role, p->m[0].role);
+		slot_set_role(kb, st->other_role, p->m[1].role);
+	} else if (p->nm == 1 && st->role[0] &&
+	    slot_role(kb, st->role) != p->m[0].role) {
+		slot_set_role(kb, st->other_role, p->m[0].role);
+	} else if (p->nm == 1) {
+		slot_set_role(kb, st->role, p->m[0].role);
+		st->other_role[0] = '\0';
 	}
 }
 
-static void
-list_roles(const struct kb *kb, const int *ids, int n,
-    struct eng_reply *out)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		rep_say(out, "%s%s", i == 0 ? "" : i == n - 1 ? " and the " :
-		    ", the ", kb_role(kb, ids[i])->name);
-}
-
+/* Put what the question names into the session's slots. */
 void
-ans_hierarchy(const struct kb *kb, int ri, struct eng_reply *out)
+ans_apply_entities(struct ans_turn *t, int intent)
 {
-	const struct kb_role *r = kb_role(kb, ri);
-	size_t start = strlen(out->text);
+	const struct parse *p = &t->p;
+	const struct kb *kb = t->d->kb;
+	struct eng_state *st = t->st;
 
-	if (r->nreports_to) {
-		rep_say(out, "%s %s answers to the ", r->article, r->name);
-		list_roles(kb, r->reports_to, r->nreports_to, out);
-	} else
-		rep_say(out, "%s %s sits at the top of the chain of command",
-		    r->article, r->name);
-	if (r->noversees) {
-		rep_say(out, ", and oversees the ");
-		list_roles(kb, r->oversees, r->noversees, out);
-	}
-	rep_say(out, ". ");
-	rep_upper(out, start);
-	rep_cap(out, r->hierarchy.text);
-	rep_cite(out, &r->hierarchy);
-	build_ladder(kb, ri, out);
-}
-
-void
-ans_variation(const struct kb_role *r, const struct eng_state *st,
-    unsigned industries, int intl, struct eng_reply *out)
-{
-	int v, shown = 0, ind = ans_industry(st), cap = ans_capacity(st);
-	unsigned want = industries;
-
-	if (want == 0 && ind >= 0)
-		want = 1u << ind;
-	if (intl && r->var[KB_INTERNATIONAL].text) {
-		rep_say(out, "%s", shown++ ? "\n\n" : "");
-		say_var(out, "In international co-productions: ",
-		    &r->var[KB_INTERNATIONAL]);
-	}
-	for (v = KB_FILM; v <= KB_THEATER; v++) {
-		if (want && !(want & (1u << v)))
-			continue;
-		if (r->var[v].text == NULL) {
-			if (want)
-				rep_say(out, "%sFor %s I have nothing specific "
-				    "about %s %s beyond the general picture.",
-				    shown++ ? "\n\n" : "", industry_label[v],
-				    r->article, r->name);
-			continue;
-		}
-		{
-			char lead[64];
-
-			snprintf(lead, sizeof lead, "In %s: ",
-			    industry_label[v]);
-			rep_say(out, "%s", shown++ ? "\n\n" : "");
-			say_var(out, lead, &r->var[v]);
-		}
-	}
-	if (cap >= 0 && r->var[cap].text) {
-		rep_say(out, "%s", shown++ ? "\n\n" : "");
-		say_var(out, cap == KB_FUNDING ? "In a funding capacity: " :
-		    "In a creative capacity: ", &r->var[cap]);
-	}
-	if (shown == 0) {
-		rep_say(out, "The %s role does not change much from one industry "
-		    "to another in what I know. ", r->name);
-		rep_cap(out, r->definition.text);
-		rep_cite(out, &r->definition);
-	}
-}
-
-void
-ans_credit(const struct kb_role *r, const struct eng_state *st,
-    struct eng_reply *out)
-{
-	rep_cap(out, r->credit.text);
-	rep_cite(out, &r->credit);
-	if (ans_capacity(st) == KB_FUNDING && r->var[KB_FUNDING].text) {
-		rep_say(out, "\n\nWhen the credit comes with money: ");
-		rep_cap(out, r->var[KB_FUNDING].text);
-		rep_cite(out, &r->var[KB_FUNDING]);
-	}
-}
-
-/* Shortest route along career.next links (breadth first). */
-static int
-career_path(const struct kb *kb, int from, int to, int *path, int max)
-{
-	int prev[KB_MAX_ROLES], queue[KB_MAX_ROLES], qh = 0, qt = 0, i, n;
-	int cur;
-
-	for (i = 0; i < KB_MAX_ROLES; i++)
-		prev[i] = -2;
-	prev[from] = -1;
-	queue[qt++] = from;
-	while (qh < qt) {
-		const struct kb_role *r;
-
-		cur = queue[qh++];
-		if (cur == to)
-			break;
-		r = kb_role(kb, cur);
-		for (i = 0; i < r->nnext; i++)
-			if (prev[r->next[i]] == -2) {
-				prev[r->next[i]] = cur;
-				queue[qt++] = r->next[i];
-			}
-	}
-	if (prev[to] == -2)
-		return 0;
-	for (n = 0, cur = to; cur != -1 && n < max; cur = prev[cur])
-		n++;
-	for (i = n - 1, cur = to; i >= 0; i--, cur = prev[cur])
-		path[i] = cur;
-	return n;
-}
-
-void
-ans_career(const struct kb *kb, int ri, int from,
-    struct eng_reply *out)
-{
-	const struct kb_role *r = kb_role(kb, ri), *f;
-	int path[KB_MAX_ROLES], n, i, j;
-
-	if (from >= 0 && from == ri) {
-		size_t start = strlen(out->text);
-
-		if (r->nnext) {
-			rep_say(out, "From %s, the usual next step is the ",
-			    r->name);
-			list_roles(kb, r->next, r->nnext, out);
-			rep_say(out, ". ");
-		} else
-			rep_say(out, "%s %s is already at the top of the ladder. ",
-			    r->article, r->name);
-		rep_upper(out, start);
-		rep_cap(out, r->career.text);
-		for (i = 0; i < r->career.nitems; i++) {
-			rep_say(out, "\n%d. ", i + 1);
-			rep_cap(out, r->career.items[i]);
-		}
-		rep_cite(out, &r->career);
+	if (p->industry >= 0)
+		slot_set(st->industry, kb_var_name(p->industry));
+	if (p->capacity >= 0)
+		slot_set(st->capacity, kb_var_name(p->capacity));
+	else if (intent == ENG_I_FUNDING)
+		slot_set(st->capacity, "funding");
+	if (p->self_role >= 0)
+		slot_set_role(kb, st->from_role, p->self_role);
+	if (intent == ENG_I_COMPARE) {
+		ans_compare_roles(t);
 		return;
 	}
-	if (from >= 0 && (n = career_path(kb, from, ri, path,
-	    KB_MAX_ROLES)) > 1) {
-		f = kb_role(kb, from);
-		rep_say(out, "From %s to %s, step by step:", f->name, r->name);
-		for (i = 0; i < n - 1; i++) {
-			const struct kb_role *s = kb_role(kb, path[i]);
-			const struct kb_role *t = kb_role(kb, path[i + 1]);
-
-			rep_say(out, "\n%d. As %s %s, ", i + 1, s->article,
-			    s->name);
-			for (j = 0; j < s->career.nitems && j < 2; j++)
-				rep_say(out, "%s%s", j ? "; " : "",
-				    s->career.items[j]);
-			rep_say(out, ". That is how you move up to %s.", t->name);
-			rep_cite(out, &s->career);
-		}
-		rep_say(out, "\n%d. Once there: ", n);
-		rep_cap(out, r->career.text);
-		rep_cite(out, &r->career);
+	if (intent == ENG_I_HIERARCHY && p->nm == 1 && st->role[0] &&
+	    slot_role(kb, st->role) != p->m[0].role &&
+	    parse_context(t->d, p, t->d->sec_refer)) {
+		/* "where does that sit compared to a co-EP?" */
+		slot_set_role(kb, st->other_role, p->m[0].role);
 		return;
 	}
-	if (from >= 0) {
-		f = kb_role(kb, from);
-		rep_say(out, "There is no usual straight line from %s to %s, but "
-		    "here is how people get to %s: ", f->name, r->name,
-		    r->name);
+	if (p->nm >= 2) {
+		slot_set_role(kb, st->role, p->m[0].role);
+		slot_set_role(kb, st->other_role, p->m[1].role);
+	} else if (p->nm == 1 && slot_role(kb, st->role) != p->m[0].role) {
+		/* The role talked about before stays as the other one, so
+		 * "how are the two different?" and "what about the other
+		 * one?" have something to refer to. */
+		memcpy(st->other_role, st->role, ENG_ID_MAX);
+		slot_set_role(kb, st->role, p->m[0].role);
 	}
-	rep_cap(out, r->career.text);
-	for (i = 0; i < r->career.nitems; i++) {
-		rep_say(out, "\n%d. ", i + 1);
-		rep_cap(out, r->career.items[i]);
-	}
-	rep_cite(out, &r->career);
-}
-
-void
-ans_pay(const struct kb_role *r, struct eng_reply *out)
-{
-	if (r->pay.text) {
-		rep_cap(out, r->pay.text);
-		rep_cite(out, &r->pay);
-		return;
-	}
-	rep_say(out, "My sources do not give pay figures for %s %s, and I would "
-	    "rather not guess. Pay for producer roles is negotiated project "
-	    "by project. What I can tell you is how the credit is earned: ",
-	    r->article, r->name);
-	rep_cap(out, r->credit.text);
-	rep_cite(out, &r->credit);
-}
-
-void
-ans_funding(const struct kb *kb, const struct kb_role *r,
-    struct eng_reply *out)
-{
-	int i, n = 0, ids[KB_MAX_ROLES];
-
-	if (r && r->var[KB_FUNDING].text) {
-		rep_say(out, "When %s %s brings money: ", r->article, r->name);
-		rep_cap(out, r->var[KB_FUNDING].text);
-		rep_cite(out, &r->var[KB_FUNDING]);
-		return;
-	}
-	for (i = 0; i < kb_nroles(kb); i++)
-		if (kb_role(kb, i)->var[KB_FUNDING].text)
-			ids[n++] = i;
-	if (r) {
-		rep_say(out, "How the %s credit is earned: ", r->name);
-		rep_cap(out, r->credit.text);
-		rep_cite(out, &r->credit);
-		rep_say(out, "\n\n");
-	}
-	if (n) {
-		rep_say(out, "Credits that can be given in return for funding are "
-		    "those of the ");
-		list_roles(kb, ids, n, out);
-		rep_say(out, ". ");
-		for (i = 0; i < n && i < 2; i++) {
-			const struct kb_role *f = kb_role(kb, ids[i]);
-
-			rep_say(out, "%s %s: ", i ? "\n" : "\n", f->title);
-			rep_cap(out, f->var[KB_FUNDING].text);
-			rep_cite(out, &f->var[KB_FUNDING]);
-		}
-	}
-}
-
-void
-ans_topic(const struct kb *kb, int ti, struct eng_reply *out)
-{
-	const struct kb_topic *t = kb_topic(kb, ti);
-	int i;
-
-	rep_cap(out, t->body.text);
-	rep_cite(out, &t->body);
-	for (i = 0; i < t->nroles && out->nsuggestions < 2; i++) {
-		const struct kb_role *r = kb_role(kb, t->roles[i]);
-
-		rep_suggest(out, "What does %s %s do?", r->article, r->name);
-	}
-	for (i = 0; i < kb_ntopics(kb); i++)
-		if (i != ti)
-			rep_suggest(out, "%s", kb_topic(kb, i)->question);
 }

@@ -1,41 +1,45 @@
-/* ans.h - answers composed from the knowledge base's structured fields.
- * Each function appends to the reply's text and records the sources it
- * used; none changes the session. */
+/* ans.h - answering a turn once the turn rules (dlg.c) have decided
+ * what it asks: each call sets the reply's kind and intent, updates the
+ * session's slots and has say.c write the sentences. */
 #ifndef SLATE_ANS_H
 #define SLATE_ANS_H
 
-#include "eng.h"
-#include "kb.h"
+#include "eng_int.h"
+#include "parse.h"
 
-/* The session's industry (KB_FILM..KB_THEATER) or capacity (KB_FUNDING,
- * KB_CREATIVE), or -1. */
-int ans_industry(const struct eng_state *st);
-int ans_capacity(const struct eng_state *st);
-const char *ans_industry_label(int v);
+/* One turn in progress: what the rules read and change. */
+struct ans_turn {
+	const struct eng_src *d;
+	struct eng_state *st;
+	struct eng_reply *out;
+	struct parse p;
+	int last;                /* the last turn's intent, or -1: only the
+				  * answers that end this turn change
+				  * st->last_intent */
+	int intent;              /* the intent this turn answers, or -1 */
+	int has_entity;          /* names a role, industry or capacity */
+	int declined;            /* answered "not something I cover" */
+};
 
-void ans_definition(const struct kb_role *r, const struct eng_state *st,
-    int intl, struct eng_reply *out);
-void ans_duties(const struct kb_role *r, const struct eng_state *st,
-    int intl, struct eng_reply *out);
-/* Only what the session's industry and capacity add; 0 if nothing does. */
-int ans_tailored(const struct kb_role *r, const struct eng_state *st,
-    int intl, struct eng_reply *out);
-void ans_compare(const struct kb *kb, int a, int b, struct eng_reply *out);
-/* One sentence saying which of two roles ranks higher. */
-void ans_rank(const struct kb *kb, int a, int b, struct eng_reply *out);
-/* Answers to, oversees, and the ladder for the widget's diagram. */
-void ans_hierarchy(const struct kb *kb, int role, struct eng_reply *out);
-void ans_variation(const struct kb_role *r, const struct eng_state *st,
-    unsigned industries, int intl, struct eng_reply *out);
-void ans_credit(const struct kb_role *r, const struct eng_state *st,
-    struct eng_reply *out);
-/* Steps along career.next links from where the person is (from, or -1). */
-void ans_career(const struct kb *kb, int role, int from,
-    struct eng_reply *out);
-void ans_pay(const struct kb_role *r, struct eng_reply *out);
-/* r may be NULL: which credits are given for money at all. */
-void ans_funding(const struct kb *kb, const struct kb_role *r,
-    struct eng_reply *out);
-void ans_topic(const struct kb *kb, int topic, struct eng_reply *out);
+/* Answer intent about the session's roles, or ask which role is meant. */
+void ans_answer(struct ans_turn *t, int intent);
+/* A reply saying we cannot answer (offtopic: it is not ours), with the
+ * nearest questions we can. */
+void ans_fallback(struct ans_turn *t, int offtopic);
+void ans_smalltalk(struct ans_turn *t, int intent);
+/* The answer to a knowledge base topic. */
+void ans_topic(struct ans_turn *t, int topic);
+/* The session's career plan: its first step (first) or the step after
+ * the one under discussion. */
+void ans_plan_walk(struct ans_turn *t, int first);
+/* The person starts from a first job or from nothing: the plan from
+ * there, at its first step. */
+void ans_plan_start(struct ans_turn *t);
+/* Does this turn answer the pending follow-up?  Then its slot is set. */
+int ans_fill_pending(struct ans_turn *t);
+/* Put what the question names into the session's slots for intent. */
+void ans_apply_entities(struct ans_turn *t, int intent);
+/* Age the open follow-up question: it survives one other turn. */
+void ans_age_pending(struct eng_state *st);
 
 #endif

@@ -32,34 +32,48 @@ has_option(const struct eng_reply *r, const char *value)
 	return 0;
 }
 
-/* Check one turn's expectations; on failure describe the first miss. */
+/* Each expectation of a turn is checked by one function: 1 when it holds
+ * (or the turn does not state it), else 0 with the miss described. */
+typedef int eval_check(const json_t *t, const struct eng_reply *r,
+    char *why);
+
 static int
-check_turn(const json_t *t, const struct eng_reply *r, char *why)
+eval_intent(const json_t *t, const struct eng_reply *r, char *why)
 {
-	json_t *v, *x;
+	json_t *v = json_object_get(t, "intent");
+	const char *want;
+
+	if (v == NULL)
+		return 1;
+	want = json_is_string(v) ? json_string_value(v) : NULL;
+	if ((want == NULL) == (r->intent == NULL) &&
+	    (want == NULL || strcmp(want, r->intent) == 0))
+		return 1;
+	snprintf(why, EVAL_WHY, "intent: want %s, got %s", want ? want : "null",
+	    r->intent ? r->intent : "null");
+	return 0;
+}
+
+static int
+eval_kind(const json_t *t, const struct eng_reply *r, char *why)
+{
+	json_t *v = json_object_get(t, "kind");
+
+	if (v == NULL || (json_is_string(v) && strcmp(json_string_value(v),
+	    eng_kind_name(r->kind)) == 0))
+		return 1;
+	snprintf(why, EVAL_WHY, "kind: want %s, got %s",
+	    json_is_string(v) ? json_string_value(v) : "?",
+	    eng_kind_name(r->kind));
+	return 0;
+}
+
+static int
+eval_slots(const json_t *t, const struct eng_reply *r, char *why)
+{
 	const char *key, *got;
-	size_t i;
+	json_t *x;
 
-	if ((v = json_object_get(t, "intent")) != NULL) {
-		const char *want = json_is_string(v) ? json_string_value(v) :
-		    NULL;
-
-		if ((want == NULL) != (r->intent == NULL) ||
-		    (want && strcmp(want, r->intent) != 0)) {
-			snprintf(why, EVAL_WHY, "intent: want %s, got %s",
-			    want ? want : "null", r->intent ? r->intent :
-			    "null");
-			return 0;
-		}
-	}
-	if ((v = json_object_get(t, "kind")) != NULL &&
-	    (!json_is_string(v) || strcmp(json_string_value(v),
-	    eng_kind_name(r->kind)) != 0)) {
-		snprintf(why, EVAL_WHY, "kind: want %s, got %s",
-		    json_is_string(v) ? json_string_value(v) : "?",
-		    eng_kind_name(r->kind));
-		return 0;
-	}
 	json_object_foreach((json_t *)json_object_get(t, "slots"), key, x) {
 		const char *want = json_is_string(x) ? json_string_value(x) :
 		    "";
@@ -72,60 +86,103 @@ check_turn(const json_t *t, const struct eng_reply *r, char *why)
 			return 0;
 		}
 	}
-	json_array_foreach(json_object_get(t, "contains"), i, x) {
-		if (json_is_string(x) && strcasestr(r->text,
-		    json_string_value(x)) == NULL) {
-			snprintf(why, EVAL_WHY, "text lacks \"%s\"",
-			    json_string_value(x));
+	return 1;
+}
+
+/* "contains" (has 0) or "not_contains" (has 1): case-insensitive
+ * substrings of the reply's text. */
+static int
+eval_substrings(const json_t *t, const struct eng_reply *r, char *why,
+    const char *key, int has)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(json_object_get(t, key), i, x)
+		if (json_is_string(x) && (strcasestr(r->text,
+		    json_string_value(x)) != NULL) == has) {
+			snprintf(why, EVAL_WHY, "text %s \"%s\"", has ? "has" :
+			    "lacks", json_string_value(x));
 			return 0;
 		}
-	}
-	json_array_foreach(json_object_get(t, "not_contains"), i, x) {
-		if (json_is_string(x) && strcasestr(r->text,
-		    json_string_value(x)) != NULL) {
-			snprintf(why, EVAL_WHY, "text has \"%s\"",
-			    json_string_value(x));
-			return 0;
-		}
-	}
-	json_array_foreach(json_object_get(t, "options"), i, x) {
-		if (json_is_string(x) && !has_option(r,
-		    json_string_value(x))) {
+	return 1;
+}
+
+static int
+eval_contains(const json_t *t, const struct eng_reply *r, char *why)
+{
+	return eval_substrings(t, r, why, "contains", 0) &&
+	    eval_substrings(t, r, why, "not_contains", 1);
+}
+
+static int
+eval_options(const json_t *t, const struct eng_reply *r, char *why)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(json_object_get(t, "options"), i, x)
+		if (json_is_string(x) && !has_option(r, json_string_value(x))) {
 			snprintf(why, EVAL_WHY, "option %s not offered",
 			    json_string_value(x));
 			return 0;
 		}
-	}
 	if (json_is_true(json_object_get(t, "no_options")) &&
 	    r->noptions > 0) {
 		snprintf(why, EVAL_WHY, "offered %d options, want none",
 		    r->noptions);
 		return 0;
 	}
-	if ((x = (json_t *)score_missing_fact(t, r->text)) != NULL) {
-		char *alts = json_dumps(x, JSON_COMPACT);
+	return 1;
+}
 
-		snprintf(why, EVAL_WHY, "text lacks every one of %.400s",
-		    alts ? alts : "a fact group");
-		free(alts);
-		return 0;
-	}
-	if ((v = json_object_get(t, "corrected")) != NULL &&
-	    json_is_string(v)) {
-		int k, found = 0;
+static int
+eval_facts(const json_t *t, const struct eng_reply *r, char *why)
+{
+	const json_t *g = score_missing_fact(t, r->text);
+	char *alts;
 
-		for (k = 0; k < r->ncorrections; k++)
-			if (strcasecmp(r->corrections[k].from,
-			    json_string_value(v)) == 0 ||
-			    strcasestr(json_string_value(v),
-			    r->corrections[k].from) != NULL)
-				found = 1;
-		if (!found) {
-			snprintf(why, EVAL_WHY, "no correction of \"%s\"",
-			    json_string_value(v));
+	if (g == NULL)
+		return 1;
+	alts = json_dumps(g, JSON_COMPACT);
+	snprintf(why, EVAL_WHY, "text lacks every one of %.400s",
+	    alts ? alts : "a fact group");
+	free(alts);
+	return 0;
+}
+
+static int
+eval_corrected(const json_t *t, const struct eng_reply *r, char *why)
+{
+	json_t *v = json_object_get(t, "corrected");
+	const char *want;
+	int k;
+
+	if (v == NULL || !json_is_string(v))
+		return 1;
+	want = json_string_value(v);
+	for (k = 0; k < r->ncorrections; k++)
+		if (strcasecmp(r->corrections[k].from, want) == 0 ||
+		    strcasestr(want, r->corrections[k].from) != NULL)
+			return 1;
+	snprintf(why, EVAL_WHY, "no correction of \"%s\"", want);
+	return 0;
+}
+
+/* In the order a failure is reported: the first miss is described. */
+static eval_check *const eval_checks[] = {
+	eval_intent, eval_kind, eval_slots, eval_contains, eval_options,
+	eval_facts, eval_corrected
+};
+
+static int
+check_turn(const json_t *t, const struct eng_reply *r, char *why)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof eval_checks / sizeof eval_checks[0]; i++)
+		if (!eval_checks[i](t, r, why))
 			return 0;
-		}
-	}
 	return 1;
 }
 

@@ -1,6 +1,6 @@
-/* kb.h - the knowledge base: roles loaded from knowledge/, kept as plain
- * structures for composing answers and in an in-memory SQLite FTS5 index for
- * finding the nearest topics to a question we cannot answer. */
+/* kb.h - the knowledge base: roles, topics and sources loaded from
+ * knowledge/ and validated, kept as plain structures for composing
+ * answers (the search index over them is idx.h). */
 #ifndef SLATE_KB_H
 #define SLATE_KB_H
 
@@ -23,9 +23,15 @@ struct kb_text {
 	int nsrc;
 };
 
+/* A role's answer fields, in the order they are loaded, indexed and
+ * described. */
+enum kb_field { KB_DEFINITION, KB_DUTIES, KB_HIERARCHY, KB_CREDIT,
+	KB_CAREER, KB_PAY, KB_NFIELD };
+
 struct kb_role {
 	char *id, *name, *title, *article;
 	int level;
+	int only_in;            /* the one industry with the title, or -1 */
 	struct kb_text definition, duties, hierarchy, credit, career, pay;
 	struct kb_text authority, involvement, focus;
 	struct kb_text var[KB_NVAR];
@@ -42,9 +48,6 @@ struct kb_topic {
 	int roles[KB_MAX_LINKS], nroles;     /* roles it touches */
 };
 
-/* A search hit: a field of a role, or a topic (role -1). */
-struct kb_hit { int role; int topic; char field[24]; };
-
 struct kb;
 
 /* Load and validate dir/sources.json, dir/roles/ *.json and, if present,
@@ -55,20 +58,18 @@ void kb_free(struct kb *kb);
 int kb_nroles(const struct kb *kb);
 const struct kb_role *kb_role(const struct kb *kb, int i);
 int kb_find_role(const struct kb *kb, const char *id);
+/* How many of film, TV, music and theater the role has a variation for. */
+int kb_role_industries(const struct kb_role *r);
 int kb_ntopics(const struct kb *kb);
 const struct kb_topic *kb_topic(const struct kb *kb, int i);
 int kb_find_topic(const struct kb *kb, const char *id);
 const char *kb_var_name(enum kb_var v);
 int kb_var_find(const char *name);
-/* Up to max entries whose text best matches the words of q (FTS5, bm25). */
-int kb_search(struct kb *kb, const char *q, struct kb_hit *hits, int max);
-/* Tests: the scores kb_search adds up, computed at load, against FTS5's
- * own bm25() for every term.  0 when they agree, else -1 and err. */
-int kb_check_postings(struct kb *kb, char *err, size_t errlen);
+/* The name of field f ("definition") and a role's text for it. */
+const char *kb_field_name(enum kb_field f);
+const struct kb_text *kb_field(const struct kb_role *r, enum kb_field f);
 /* Content hash of every file read, as "kb-xxxxxxxx". */
 const char *kb_version(const struct kb *kb);
 int kb_nsources(const struct kb *kb);
-const char *kb_source_id(const struct kb *kb, int i);
-const char *kb_source_title(const struct kb *kb, int i);
 
 #endif

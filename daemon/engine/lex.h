@@ -7,7 +7,7 @@
 #define SLATE_LEX_H
 
 #include <stddef.h>
-#include "eng.h"
+#include "val.h"
 
 struct lex;
 

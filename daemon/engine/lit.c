@@ -15,10 +15,10 @@ struct lit_info {
 	int nreq;
 	struct lit_set req[LIT_REQMAX];
 };
-/* A reading allocates and drops a lit_info (about 29 KB) per atom, and
- * malloc's work on blocks that size was a fifth of loading the patterns:
- * the blocks dropped during one lit_read() are kept in its parser for the
- * next atoms and freed when it returns. */
+/* A reading allocates and drops a large lit_info per atom, and malloc's
+ * work on blocks that size is a real part of loading the patterns
+ * (docs/performance.md): the blocks dropped during one lit_read() are
+ * kept in its parser for the next atoms and freed when it returns. */
 #define LIT_POOL 16
 struct lit_parser {
 	const char *s;
@@ -28,7 +28,7 @@ struct lit_parser {
 	int npool;
 };
 
-/* Marks a literal exactly as pat_text_init() marks a question, so the
+/* Marks a literal exactly as pfx_text_init() marks a question, so the
  * two can be compared byte for byte. */
 size_t
 lit_mark(const char *s, unsigned char *m)

@@ -11,7 +11,7 @@
 #define SLATE_PAT_H
 
 #include <stddef.h>
-#include <stdint.h>
+#include "pfx.h"
 
 struct pat_set;
 
@@ -30,28 +30,14 @@ int pat_match(struct pat_set *ps, int section, const char *s, size_t len,
     size_t start, size_t *ms, size_t *me);
 unsigned long pat_limit_hits(const struct pat_set *ps);
 
-/* A question summarised once for all the sections it is matched against:
- * a hashed set of its 1-, 2- and 3-byte sequences, word boundaries marked.
- * Each regex line is read at load for literals every match must contain
- * (lit.h), so a section none of whose lines could match is not run. */
-#define PAT_TEXT_BITS (1024 + 8192)  /* 1- and 2-grams, then 3-grams */
-#define PAT_TEXT_TRIS 512
-struct pat_text {
-	const char *s;
-	size_t len;
-	unsigned long serial;           /* new for every pat_text_init() */
-	uint64_t bits[PAT_TEXT_BITS / 64];
-	unsigned ntri;                  /* > PAT_TEXT_TRIS: too many to list */
-	unsigned short tri[PAT_TEXT_TRIS];  /* its distinct 3-gram bits */
-};
-void pat_text_init(struct pat_text *pt, const char *s, size_t len);
 /* Tie together sets matched against the same questions, so the first
- * pat_match_text() of a question on any of them works out the literals
- * of all in one pass.  Each set in at most one link; it lives until the
- * last of its sets is freed.  Optional: results are the same. */
+ * pat_match_text() of a question on any of them runs the prefilter of
+ * all in one pass (pfx_link()).  Each set in at most one link; it lives
+ * until the last of its sets is freed.  Optional: results are the same. */
 void pat_link(struct pat_set **sets, int n);
-/* pat_match() on pt->s[0, to), to <= pt->len, with the same result. */
-int pat_match_text(struct pat_set *ps, int section, const struct pat_text *pt,
+/* pat_match() on pt->s[0, to), to <= pt->len, with the same result, but
+ * run only when the prefilter says the section could match. */
+int pat_match_text(struct pat_set *ps, int section, const struct pfx_text *pt,
     size_t to, size_t start, size_t *ms, size_t *me);
 /* What the prefilter saved so far: pat_match_text() calls that ran no
  * regex, and calls that ran only the section's anchored lines (the others

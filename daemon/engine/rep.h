@@ -4,7 +4,7 @@
 #ifndef SLATE_REP_H
 #define SLATE_REP_H
 
-#include "eng.h"
+#include "val.h"
 #include "kb.h"
 
 /* What snprintf(dst, cap, "%s", s) writes, cap > 0, without the format

@@ -2,12 +2,27 @@
  * a reply as JSON, both as jansson objects and as text written in place. */
 #include <string.h>
 #include "val.h"
+#include "common/xmem.h"
 
 static const char *const val_intents[ENG_I_N] = {
 	"definition", "duties", "compare", "hierarchy", "variation", "credit",
 	"career", "pay", "funding", "greeting", "thanks", "goodbye", "help",
 	"reset"
 };
+
+int
+eng_intent_smalltalk(int i)
+{
+	return i >= ENG_I_GREETING;
+}
+
+/* A confidence as sent: two decimals, within 0..1. */
+static double
+val_confidence(double c)
+{
+	c = c < 0 ? 0 : c > 1 ? 1 : c;
+	return (double)(long)(c * 100 + 0.5) / 100;
+}
 
 const char *
 eng_intent_name(int i)
@@ -41,6 +56,9 @@ eng_state_init(struct eng_state *st)
 	memset(st, 0, sizeof *st);
 }
 
+/* A string member, or null for NULL or "".  Out of memory aborts (as
+ * every allocation here does, through xcheck()); a string that is not
+ * valid UTF-8 gives NULL, which jansson then leaves out of its object. */
 static json_t *
 str_or_null(const char *s)
 {
@@ -50,44 +68,44 @@ str_or_null(const char *s)
 static json_t *
 slots_json(const struct eng_state *st)
 {
-	return json_pack("{s:o,s:o,s:o,s:o,s:o}",
+	return xcheck(json_pack("{s:o,s:o,s:o,s:o,s:o}",
 	    "role", str_or_null(st->role),
 	    "other_role", str_or_null(st->other_role),
 	    "from_role", str_or_null(st->from_role),
 	    "industry", str_or_null(st->industry),
-	    "capacity", str_or_null(st->capacity));
+	    "capacity", str_or_null(st->capacity)));
 }
 
 json_t *
 eng_reply_json(const struct eng_reply *r)
 {
-	json_t *j = json_object(), *a;
+	json_t *j = xcheck(json_object()), *a;
 	int i;
 
 	json_object_set_new(j, "kind", json_string(eng_kind_name(r->kind)));
 	json_object_set_new(j, "intent", str_or_null(r->intent));
 	json_object_set_new(j, "text", json_string(r->text));
 	json_object_set_new(j, "slots", slots_json(&r->slots));
-	a = json_array();
+	a = xcheck(json_array());
 	for (i = 0; i < r->noptions; i++)
 		json_array_append_new(a, json_pack("{s:s,s:s}", "label",
 		    r->options[i].label, "value", r->options[i].value));
 	json_object_set_new(j, "options", a);
-	a = json_array();
+	a = xcheck(json_array());
 	for (i = 0; i < r->nsuggestions; i++)
 		json_array_append_new(a, json_string(r->suggestions[i]));
 	json_object_set_new(j, "suggestions", a);
-	a = json_array();
+	a = xcheck(json_array());
 	for (i = 0; i < r->ncorrections; i++)
 		json_array_append_new(a, json_pack("{s:s,s:s}", "from",
 		    r->corrections[i].from, "to", r->corrections[i].to));
 	json_object_set_new(j, "corrections", a);
-	a = json_array();
+	a = xcheck(json_array());
 	for (i = 0; i < r->nsources; i++)
 		json_array_append_new(a, json_string(r->sources[i]));
 	json_object_set_new(j, "sources", a);
 	if (r->nladder > 0) {
-		json_t *steps = json_array();
+		json_t *steps = xcheck(json_array());
 
 		for (i = 0; i < r->nladder; i++)
 			json_array_append_new(steps, json_pack("{s:s,s:s}",
@@ -96,6 +114,17 @@ eng_reply_json(const struct eng_reply *r)
 		json_object_set_new(j, "ladder", json_pack("{s:o,s:i}",
 		    "steps", steps, "focus", r->ladder_focus));
 	}
+	if (r->nplan > 0) {
+		json_t *steps = xcheck(json_array());
+
+		for (i = 0; i < r->nplan; i++)
+			json_array_append_new(steps, json_pack("{s:s,s:s}",
+			    "id", r->plan[i].value, "title", r->plan[i].label));
+		json_object_set_new(j, "plan", json_pack("{s:o,s:i}",
+		    "steps", steps, "focus", r->plan_focus));
+	}
+	json_object_set_new(j, "confidence",
+	    xcheck(json_real(val_confidence(r->confidence))));
 	return j;
 }
 
@@ -106,8 +135,10 @@ eng_state_to_json(const struct eng_state *st)
 
 	json_object_set_new(j, "last_intent", str_or_null(st->last_intent));
 	json_object_set_new(j, "pending", str_or_null(st->pending));
-	json_object_set_new(j, "asked", json_integer(st->asked));
-	json_object_set_new(j, "pending_age", json_integer(st->pending_age));
+	json_object_set_new(j, "asked", xcheck(json_integer(st->asked)));
+	json_object_set_new(j, "pending_age", xcheck(json_integer(st->pending_age)));
+	json_object_set_new(j, "start", str_or_null(st->start));
+	json_object_set_new(j, "step", xcheck(json_integer(st->step)));
 	return j;
 }
 
@@ -121,7 +152,8 @@ eng_state_equal(const struct eng_state *a, const struct eng_state *b)
 	    strcmp(a->capacity, b->capacity) == 0 &&
 	    strcmp(a->last_intent, b->last_intent) == 0 &&
 	    strcmp(a->pending, b->pending) == 0 && a->asked == b->asked &&
-	    a->pending_age == b->pending_age;
+	    a->pending_age == b->pending_age &&
+	    strcmp(a->start, b->start) == 0 && a->step == b->step;
 }
 
 static int
@@ -151,12 +183,15 @@ eng_state_from_json(struct eng_state *st, const json_t *j)
 	    s.other_role) || get_slot(j, "from_role", s.from_role) ||
 	    get_slot(j, "industry", s.industry) || get_slot(j, "capacity",
 	    s.capacity) || get_slot(j, "last_intent", s.last_intent) ||
-	    get_slot(j, "pending", s.pending))
+	    get_slot(j, "pending", s.pending) || get_slot(j, "start", s.start))
 		return -1;
 	if ((v = json_object_get(j, "asked")) && json_is_integer(v))
 		s.asked = (unsigned)json_integer_value(v);
 	if ((v = json_object_get(j, "pending_age")) && json_is_integer(v))
 		s.pending_age = (unsigned)json_integer_value(v);
+	if ((v = json_object_get(j, "step")) && json_is_integer(v) &&
+	    json_integer_value(v) >= 0 && json_integer_value(v) < 100)
+		s.step = (unsigned)json_integer_value(v);
 	*st = s;
 	return 0;
 }
@@ -213,7 +248,7 @@ jw_strs(struct jw *w, const char *first, size_t stride, int n)
 size_t
 eng_reply_write(struct jw *w, const struct eng_reply *r)
 {
-	char num[16];
+	char num[64];
 
 	jw_lit(w, "\"kind\":");
 	jw_str(w, eng_kind_name(r->kind));
@@ -246,6 +281,15 @@ eng_reply_write(struct jw *w, const struct eng_reply *r)
 		jw_lit(w, num);
 		jw_lit(w, "}");
 	}
+	if (r->nplan > 0) {
+		jw_lit(w, ",\"plan\":{\"steps\":");
+		jw_pairs(w, r->plan, r->nplan, "id", "title", 1);
+		snprintf(num, sizeof num, ",\"focus\":%d}", r->plan_focus);
+		jw_lit(w, num);
+	}
+	snprintf(num, sizeof num, ",\"confidence\":%.2f", 
+	    val_confidence(r->confidence));
+	jw_lit(w, num);
 	return jw_len(w);
 }
 
@@ -259,8 +303,12 @@ eng_state_write(struct jw *w, const struct eng_state *st)
 	jw_str_or_null(w, st->last_intent);
 	jw_lit(w, ",\"pending\":");
 	jw_str_or_null(w, st->pending);
-	snprintf(num, sizeof num, ",\"asked\":%u,\"pending_age\":%u}",
+	snprintf(num, sizeof num, ",\"asked\":%u,\"pending_age\":%u",
 	    st->asked, st->pending_age);
+	jw_lit(w, num);
+	jw_lit(w, ",\"start\":");
+	jw_str_or_null(w, st->start);
+	snprintf(num, sizeof num, ",\"step\":%u}", st->step);
 	jw_lit(w, num);
 	return jw_len(w);
 }

@@ -16,7 +16,9 @@
 #define ENG_CORR_MAX 4
 #define ENG_SRC_MAX 8
 #define ENG_LADDER_MAX 12
-#define ENG_INPUT_MAX 600  /* bytes of a question looked at; the rest is ignored */
+#define ENG_PLAN_MAX 8
+#define ENG_INPUT_MAX 6144 /* bytes of a question looked at (a pasted forum post
+			    * of 2,000 characters); the rest is ignored */
 
 enum eng_kind { ENG_ANSWER, ENG_CLARIFY, ENG_FALLBACK, ENG_SMALLTALK };
 
@@ -32,6 +34,11 @@ struct eng_state {
 	char pending[ENG_ID_MAX];     /* slot a follow-up asked for, or "" */
 	unsigned asked;               /* ENG_ASKED_* bits: never ask twice */
 	unsigned pending_age;         /* turns the pending follow-up survived */
+	/* A career plan being walked: from where the person starts (a role
+	 * in from_role, or "entry" for a first job, a course or nothing yet)
+	 * to role; step is the step under discussion, 1-based, 0 none. */
+	char start[ENG_ID_MAX];
+	unsigned step;
 };
 #define ENG_ASKED_INDUSTRY 1u
 #define ENG_ASKED_CAPACITY 2u
@@ -58,6 +65,14 @@ struct eng_reply {
 	struct eng_option ladder[ENG_LADDER_MAX];
 	int nladder;
 	int ladder_focus;             /* index of the asked-about role, -1 none */
+	/* career replies: the plan's steps in order (value = role id, or
+	 * "entry" for a first job; label = what the step is), the step
+	 * under discussion, -1 none */
+	struct eng_option plan[ENG_PLAN_MAX];
+	int nplan;
+	int plan_focus;
+	/* how sure the engine is that this reply is what was asked, 0..1 */
+	double confidence;
 };
 
 /* Intents in protocol spelling, indexed by enum eng_intent; the one table
@@ -70,6 +85,9 @@ enum eng_intent {
 };
 #define ENG_NKIND (ENG_SMALLTALK + 1)
 
+/* Greeting, thanks, goodbye, help and reset: intents that ask nothing
+ * about a role. */
+int eng_intent_smalltalk(int i);
 /* The name of intent i, or NULL when i is out of range. */
 const char *eng_intent_name(int i);
 /* The index of an intent name, or -1. */

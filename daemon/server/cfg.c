@@ -13,9 +13,6 @@
 #ifndef SLATE_DATADIR
 #define SLATE_DATADIR "/usr/local/share/slate"
 #endif
-#ifndef SLATE_VERSION
-#define SLATE_VERSION "0"
-#endif
 
 /* CFG_ENUM: one of names, stored as its index. */
 enum cfg_type { CFG_STR, CFG_INT, CFG_FLAG, CFG_LIST, CFG_ENUM };
@@ -75,7 +72,7 @@ static const struct cfg_row cfg_rows[] = {
 	  .min = 0, .max = 1000, .def = "200", .arg = "N",
 	  .help = "most recent turns sent back when a session resumes" },
 	{ .name = "max-text", .type = CFG_INT, .off = OFF(max_text), .min = 1,
-	  .max = 10000, .def = "500", .arg = "N",
+	  .max = 10000, .def = "2000", .arg = "N",
 	  .help = "longest question, in characters (error too_long)" },
 	{ .name = "max-frame", .type = CFG_INT, .off = OFF(max_frame),
 	  .min = 256, .max = 1048576, .def = "8192", .arg = "BYTES",

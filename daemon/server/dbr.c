@@ -3,7 +3,7 @@
 #include <string.h>
 #include <jansson.h>
 #include "dbr.h"
-#include "idx.h"
+#include "jix.h"
 #include "jrd.h"
 #include "common/jw.h"
 #include "common/xmem.h"
@@ -168,7 +168,7 @@ dbr_snapshot(struct db *d, struct store_job *j, struct dbr_hist *h)
 		if (j->nids % 64 == 0)
 			j->ids = xrealloc(j->ids, (j->nids + 64) *
 			    sizeof *j->ids);
-		j->ids[j->nids++] = idx_hash(id ? id : "");
+		j->ids[j->nids++] = jix_hash(id ? id : "");
 	}
 	db_reset(st);
 done:

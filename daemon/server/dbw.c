@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dbw.h"
-#include "idx.h"
+#include "jix.h"
 #include "common/xmem.h"
 
 /* A session touched in this batch. */
@@ -56,7 +56,7 @@ dbw_find(struct dbw *w, const char *token)
 				*dbw_find(w, old[i].token) = old[i];
 		free(old);
 	}
-	for (i = idx_hash(token) & (w->cap - 1); w->tab[i].token;
+	for (i = jix_hash(token) & (w->cap - 1); w->tab[i].token;
 	    i = (i + 1) & (w->cap - 1))
 		if (strcmp(w->tab[i].token, token) == 0)
 			return &w->tab[i];

@@ -14,7 +14,7 @@
 #include "srv.h"
 #include "store.h"
 #include "cpt.h"
-#include "idx.h"
+#include "jix.h"
 #include "jnl.h"
 #include "common/xmem.h"
 
@@ -53,8 +53,9 @@ http_healthz(size_t *len)
 	 * which is what the loop does while the journal fails (proto.c);
 	 * "compactor" says whether SQLite keeps up with the journal, and
 	 * "backlog" how many records only the journal holds */
-	j = json_pack("{s:s,s:I,s:s,s:i,s:{s:s,s:b,s:I,s:i,s:s,s:I},s:s}",
+	j = json_pack("{s:s,s:s,s:I,s:s,s:i,s:{s:s,s:b,s:I,s:i,s:s,s:I},s:s}",
 	    "status", srv.stopping ? "stopping" : ok ? "ok" : "degraded",
+	    "slate", SLATE_VERSION,
 	    "uptime", (json_int_t)(srv_now() - srv.started),
 	    "version", eng_version(srv.eng),
 	    "connections", srv.conns,
@@ -62,7 +63,7 @@ http_healthz(size_t *len)
 	    "sessions", (json_int_t)cpt_sessions(srv.cpt),
 	    "queued", store_queued(srv.store),
 	    "compactor", compact,
-	    "backlog", (json_int_t)idx_backlog(srv.idx),
+	    "backlog", (json_int_t)jix_backlog(srv.jix),
 	    "reload", srv.reload ? "running" : srv.reload_status);
 	if (j == NULL)
 		return NULL;    /* json_pack refuses text that is not UTF-8 */
@@ -111,7 +112,7 @@ http_metrics(size_t *len)
 		.conns = srv.conns,
 		.sessions = cpt_sessions(srv.cpt),
 		.store_queue = store_queued(srv.store),
-		.backlog = idx_backlog(srv.idx),
+		.backlog = jix_backlog(srv.jix),
 		.journal_bytes = jnl_bytes(srv.jnl),
 		.journal_records = atomic_load(&jnl_pub(srv.jnl)->records),
 		.compacted = cpt_applied(srv.cpt),

@@ -8,7 +8,7 @@
 #include "engine/eng.h"
 #include "cpt.h"
 #include "http.h"
-#include "idx.h"
+#include "jix.h"
 #include "jnl.h"
 #include "lim.h"
 #include "log.h"
@@ -84,7 +84,7 @@ loop_collect(void)
 		ws_job_done(j);
 		store_job_free(j);
 	}
-	idx_drop(srv.idx, cpt_done(srv.cpt));
+	jix_drop(srv.jix, cpt_done(srv.cpt));
 	purged = (unsigned long)cpt_purged(srv.cpt);
 	if (purged != srv.purged) {
 		log_info("store: %lu idle sessions purged", purged - srv.purged);
@@ -200,7 +200,7 @@ loop_tick(lws_sorted_usec_list_t *sul)
 	/* often while the journal has a backlog: compaction's progress is
 	 * picked up here, and held connections are let go */
 	lws_sul_schedule(srv.ctx, 0, &srv.tick, loop_tick,
-	    srv.stopping || idx_backlog(srv.idx) ? LWS_US_PER_SEC / 10 :
+	    srv.stopping || jix_backlog(srv.jix) ? LWS_US_PER_SEC / 10 :
 	    LWS_US_PER_SEC);
 }
 
@@ -301,7 +301,7 @@ loop_run(void)
 	loop_env.now = srv_now;
 	loop_env.wall_ms = srv_wall_ms;
 	loop_env.append = loop_append;
-	loop_env.idx = srv.idx;
+	loop_env.jix = srv.jix;
 	loop_env.ring = srv.ring;
 	loop_env.transcripts = !srv.cfg->no_transcripts;
 	ws_init(&loop_env, loop_housekeeping);

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <jansson.h>
 #include "cfg.h"
-#include "idx.h"
+#include "jix.h"
 #include "log.h"
 #include "met.h"
 #include "proto.h"
@@ -126,11 +126,11 @@ proto_new_token(struct proto_conn *c)
 static void
 proto_take_session(struct proto_conn *c, int complete)
 {
-	struct idx_ses *s = idx_get(c->env->idx, c->token, 1);
+	struct jix_ses *s = jix_get(c->env->jix, c->token, 1);
 
 	if (s != c->ses) {
-		idx_unref(c->env->idx, c->ses);
-		idx_ref(s);
+		jix_unref(c->env->jix, c->ses);
+		jix_ref(s);
 		c->ses = s;
 	}
 	if (complete)
@@ -148,7 +148,7 @@ proto_append(struct proto_conn *c, struct jrec *r, const char *id)
 	if (c->env->append(r, &pos) != 0)
 		return -1;
 	if (c->ses)
-		idx_note(c->env->idx, c->ses, r->type, pos, id);
+		jix_note(c->env->jix, c->ses, r->type, pos, id);
 	return 0;
 }
 
@@ -240,11 +240,11 @@ static void
 proto_load(struct proto_conn *c, const char *tok, int tries)
 {
 	struct store_job *j = store_job_new(STORE_LOAD);
-	struct idx_ses *s = idx_get(c->env->idx, tok, 0);
+	struct jix_ses *s = jix_get(c->env->jix, tok, 0);
 
 	j->tries = tries;
 	if (s) {
-		j->npend = idx_pending(s, &j->pend);
+		j->npend = jix_pending(s, &j->pend);
 		j->slots_pos = s->slots_pos;
 		j->hold_pos = s->hold_pos;
 		j->gone_pos = s->gone_pos;
@@ -445,7 +445,7 @@ proto_ask(struct proto_conn *c, json_t *msg, const char *re)
 	j = store_job_new(STORE_LOOKUP);
 	if (c->ses == NULL)
 		proto_take_session(c, 0);
-	if (!idx_seen(c->ses, re, &j->pend, &j->npend)) {
+	if (!jix_seen(c->ses, re, &j->pend, &j->npend)) {
 		/* nearly always: an id this session never had */
 		store_job_free(j);
 		proto_answer(c, re, text, len, t0);
@@ -516,7 +516,7 @@ proto_forget(struct proto_conn *c, const char *re)
 	log_info("conn %llu: session %.6s... forgotten",
 	    (unsigned long long)c->serial, c->token);
 	c->token[0] = '\0';
-	idx_unref(c->env->idx, c->ses);
+	jix_unref(c->env->jix, c->ses);
 	c->ses = NULL;
 	eng_state_init(&c->st);
 	proto_send(c, json_pack("{s:s,s:s?,s:n,s:s}", "type",
@@ -607,7 +607,7 @@ proto_loaded(struct proto_conn *c, struct store_job *j, const char *re)
 	if (j->rc == 0 && j->found) {
 		snprintf(c->token, sizeof c->token, "%s", j->token);
 		proto_take_session(c, 1);
-		idx_add_ids(c->ses, j->ids, j->nids);
+		jix_add_ids(c->ses, j->ids, j->nids);
 		slots = j->slots ? json_loads(j->slots, 0, NULL) : NULL;
 		if (slots == NULL || eng_state_from_json(&c->st, slots) != 0)
 			eng_state_init(&c->st);
@@ -652,6 +652,6 @@ proto_done(struct proto_conn *c, struct store_job *j)
 void
 proto_close(struct proto_conn *c)
 {
-	idx_unref(c->env->idx, c->ses);
+	jix_unref(c->env->jix, c->ses);
 	c->ses = NULL;
 }

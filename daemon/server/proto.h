@@ -15,8 +15,8 @@
 #include "tok.h"
 
 struct cfg;
-struct idx;
-struct idx_ses;
+struct jix;
+struct jix_ses;
 struct ring;
 
 struct proto_conn;
@@ -39,7 +39,7 @@ struct proto_env {
 	/* Append r to the journal: 0, or -1 when it was not stored; *pos
 	 * is where it starts. */
 	int (*append)(const struct jrec *r, uint64_t *pos);
-	struct idx *idx;            /* what is only in the journal yet */
+	struct jix *jix;            /* what is only in the journal yet */
 	struct ring *ring;          /* --no-transcripts: the last replies */
 	int transcripts;
 };
@@ -54,7 +54,7 @@ struct proto_conn {
 	char peer[64];
 	char token[TOK_LEN + 1];    /* "" before a session exists */
 	struct eng_state st;        /* slots as of the last answered turn */
-	struct idx_ses *ses;        /* its entry in the index, or NULL */
+	struct jix_ses *ses;        /* its entry in the index, or NULL */
 	int busy;                   /* a reader job is in flight */
 	double tokens, refilled;    /* rate limit: token bucket */
 	int errors;                 /* consecutive errors sent */

@@ -13,7 +13,7 @@
 #include "srv.h"
 #include "store.h"
 #include "cpt.h"
-#include "idx.h"
+#include "jix.h"
 #include "jnl.h"
 #include "ring.h"
 #include "common/xmem.h"
@@ -63,7 +63,7 @@ open_storage(const struct cfg *cfg, const struct store_opts *so, char *err,
 	    errlen);
 	if (srv.store == NULL)
 		return -1;
-	srv.idx = idx_new();
+	srv.jix = jix_new();
 	srv.ring = ring_new();
 	return 0;
 }
@@ -79,8 +79,8 @@ close_storage(void)
 	srv.cpt = NULL;
 	jnl_close(srv.jnl);
 	srv.jnl = NULL;
-	idx_free(srv.idx);
-	srv.idx = NULL;
+	jix_free(srv.jix);
+	srv.jix = NULL;
 	ring_free(srv.ring);
 	srv.ring = NULL;
 }

@@ -15,7 +15,7 @@ struct store;
 struct reload;
 struct jnl;
 struct cpt;
-struct idx;
+struct jix;
 struct ring;
 
 struct server {
@@ -25,7 +25,7 @@ struct server {
 	struct store *store;          /* the reader (resumes, resent ids) */
 	struct jnl *jnl;              /* the journal, written by the loop */
 	struct cpt *cpt;              /* the compactor: journal to SQLite */
-	struct idx *idx;              /* what only the journal holds yet */
+	struct jix *jix;              /* what only the journal holds yet */
 	struct ring *ring;            /* --no-transcripts: the last replies */
 	double started;               /* srv_now() at start */
 	int conns;                    /* established WebSocket connections */

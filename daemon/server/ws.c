@@ -17,7 +17,7 @@
 #include <string.h>
 #include "cfg.h"
 #include "http.h"
-#include "idx.h"
+#include "jix.h"
 #include "jnl.h"
 #include "lim.h"
 #include "log.h"
@@ -121,7 +121,7 @@ static void
 conn_resume_if_idle(struct conn *c)
 {
 	if (c->out == NULL && !c->p.busy && c->p.close_code == 0) {
-		if (idx_backlog(srv.idx) > WS_BACKLOG_MAX) {
+		if (jix_backlog(srv.jix) > WS_BACKLOG_MAX) {
 			ws_held += !c->held;
 			c->held |= WS_HELD_RX;
 			return;
@@ -146,7 +146,7 @@ ws_release(void)
 			lws_callback_on_writable(c->wsi);
 		}
 		if ((c->held & WS_HELD_RX) &&
-		    idx_backlog(srv.idx) <= WS_BACKLOG_MAX / 2) {
+		    jix_backlog(srv.jix) <= WS_BACKLOG_MAX / 2) {
 			c->held &= ~WS_HELD_RX;
 			conn_pause(c, 0);
 		}

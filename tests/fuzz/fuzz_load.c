@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "engine/idx.h"
 #include "engine/kb.h"
 #include "engine/norm.h"
 #include "engine/pat.h"
@@ -61,12 +62,15 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		return 0;
 	if ((data[0] & 1) == 0) {
 		struct kb *kb;
-		struct kb_hit hits[4];
+		struct idx *ix;
+		struct idx_hit hits[4];
 
 		snprintf(path, sizeof path, "%s/roles/x.json", dir);
 		put(path, data + 1, size - 1);
 		if ((kb = kb_load(dir, err, sizeof err)) != NULL) {
-			kb_search(kb, "budget music credit", hits, 4);
+			if ((ix = idx_build(kb, err, sizeof err)) != NULL)
+				idx_search(ix, "budget music credit", hits, 4);
+			idx_free(ix);
 			kb_free(kb);
 		}
 	} else {
@@ -75,11 +79,11 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		snprintf(path, sizeof path, "%s/p.txt", dir);
 		put(path, data + 1, size - 1);
 		if ((ps = pat_load(path, err, sizeof err)) != NULL) {
-			struct pat_text pt;
+			struct pfx_text pt;
 			size_t n = norm_text((const char *)data, size, q,
 			    sizeof q), s2, e2;
 
-			pat_text_init(&pt, q, n);
+			pfx_text_init(&pt, q, n);
 			for (i = 0; i < pat_count(ps); i++) {
 				int r1, r2;
 

@@ -142,9 +142,10 @@ test('missing, empty, non-string and huge text', async () => {
   await p.error({ type: 'ask', id: '', text: 'empty id' }, 'bad_field');
   await p.error({ type: 'ask', id: 'i'.repeat(65), text: 'long id' }, 'bad_field');
   await p.error({ type: 'ask', id: 7, text: 'numeric id' }, 'bad_field');
-  // characters, not bytes: 500 three-byte characters are fine, 501 are not
-  assert.equal((await p.ask('\u2603'.repeat(500), 't5')).type, 'reply');
-  await p.error({ type: 'ask', id: 't6', text: '\u2603'.repeat(501) }, 'too_long', 't6');
+  // characters, not bytes: 2,000 three-byte characters (a pasted forum
+  // post) are fine, 2,001 are not
+  assert.equal((await p.ask('\u2603'.repeat(2000), 't5')).type, 'reply');
+  await p.error({ type: 'ask', id: 't6', text: '\u2603'.repeat(2001) }, 'too_long', 't6');
   await p.error({ type: 'ask', id: 't7', text: 'x'.repeat(8000) }, 'too_long', 't7');
   await p.error({ type: 'hello', session: 'x'.repeat(5000) }, 'bad_field');
   await p.error({ type: 'hello', session: 42 }, 'bad_field');

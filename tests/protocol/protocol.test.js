@@ -7,7 +7,10 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { Client, startSlated, newId } = require('./helpers');
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { ROOT, SLATED, Client, startSlated, newId, httpGet } = require('./helpers');
 
 let s;
 before(async () => {
@@ -252,4 +255,13 @@ test('messages sent in a burst are answered in order, one answer each', async ()
   }
   await assert.rejects(c.next(200), /no message/);
   await c.close();
+});
+
+test('one version: /healthz says the version slated --version and the widget say', async () => {
+  const h = JSON.parse((await httpGet(`${s.base}/healthz`)).body);
+  const cli = execFileSync(SLATED, ['--version'], { encoding: 'utf8' }).trim();
+  assert.equal(cli, `slated ${h.slate}`);
+  const js = fs.readFileSync(path.join(ROOT, 'web', 'widget.js'), 'utf8');
+  assert.match(js, new RegExp(`version: '${h.slate.replace(/\./g, '\\.')}'`));
+  assert.match(h.version, /^kb-/);
 });

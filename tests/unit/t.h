@@ -75,10 +75,14 @@ static int t_failed;
 static inline const char *
 t_file(const char *dir, const char *name, const char *text)
 {
-	static char path[512];
+	static char path[4096];
 	FILE *f;
 
-	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >=
+	    sizeof path) {
+		fprintf(stderr, "t_file: path too long\n");
+		exit(2);
+	}
 	f = fopen(path, "w");
 	if (f == NULL) {
 		perror(path);

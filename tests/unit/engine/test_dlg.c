@@ -4,163 +4,225 @@
  * turn and is then dropped; carry-over of role and industry; reset; state
  * JSON round trip (and rejection of bad state); hostile input (empty,
  * huge, NUL bytes, invalid UTF-8) always yields a fallback, never a crash;
- * every reply reports its intent and carries suggestions. */
+ * every reply reports its intent and carries suggestions; typo notes;
+ * the hierarchy ladder. */
+#include <stdlib.h>
 #include <string.h>
 #include "engine/eng.h"
-
 #include "t.h"
 
 static struct eng_reply r;
+static struct eng *e;
+static struct eng_state st;
 
-static void
-ask(struct eng *e, struct eng_state *st, const char *q)
+/* The shipped engine and a fresh session, or a failed check. */
+static int
+start(void)
 {
-	eng_ask(e, st, q, strlen(q), &r);
-	CHECK(r.nsuggestions > 0 || r.noptions > 0);
+	char err[1024];
+
+	e = eng_load("knowledge", "patterns", err, sizeof err);
+	if (e == NULL)
+		fprintf(stderr, "%s\n", err);
+	ASSERT_NOT_NULL(e);
+	eng_state_init(&st);
+	return e != NULL;
 }
 
-int
-main(void)
+static void
+ask(const char *q)
 {
-	char err[1024], *huge;
-	struct eng *e = eng_load("knowledge", "patterns", err, sizeof err);
-	struct eng_state st, st2;
-	json_t *j;
-	int i;
+	eng_ask(e, &st, q, strlen(q), &r);
+	ASSERT(r.nsuggestions > 0 || r.noptions > 0);
+}
 
-	if (e == NULL) {
-		fprintf(stderr, "%s\n", err);
-		return 1;
-	}
-	eng_state_init(&st);
-	ask(e, &st, "what does a co-producer do");
-	CHECK(r.kind == ENG_ANSWER);
-	CHECK_STR(r.intent, "duties");
-	CHECK_STR(st.role, "co-producer");
-	CHECK_STR(st.pending, "industry");
-	CHECK(r.noptions >= 2);
-
+TEST_IMPL(dlg_follow_up_filled_and_carried)
+{
+	if (!start())
+		return;
+	ask("what does a co-producer do");
+	ASSERT_EQ(r.kind, ENG_ANSWER);
+	ASSERT_STR_EQ(r.intent, "duties");
+	ASSERT_STR_EQ(st.role, "co-producer");
+	ASSERT_STR_EQ(st.pending, "industry");
+	ASSERT_GE(r.noptions, 2);
 	/* typed answer fills the slot and re-answers the same intent */
-	ask(e, &st, "it's for an album");
-	CHECK_STR(r.intent, "duties");
-	CHECK_STR(st.industry, "music");
-	CHECK(strstr(r.text, "studio") != NULL);
+	ask("it's for an album");
+	ASSERT_STR_EQ(r.intent, "duties");
+	ASSERT_STR_EQ(st.industry, "music");
+	ASSERT_STR_HAS(r.text, "studio");
 	/* next dimension offered once */
-	CHECK_STR(st.pending, "capacity");
-
+	ASSERT_STR_EQ(st.pending, "capacity");
 	/* an unrelated question: the pending question is kept once... */
-	ask(e, &st, "what's the weather like in london");
-	CHECK(r.kind == ENG_FALLBACK);
-	CHECK(r.intent == NULL);
-	CHECK_STR(st.pending, "capacity");
-	ask(e, &st, "the money side");
-	CHECK_STR(st.capacity, "funding");
-	CHECK_STR(r.intent, "duties");
-
+	ask("what's the weather like in london");
+	ASSERT_EQ(r.kind, ENG_FALLBACK);
+	ASSERT_NULL(r.intent);
+	ASSERT_STR_EQ(st.pending, "capacity");
+	ask("the money side");
+	ASSERT_STR_EQ(st.capacity, "funding");
+	ASSERT_STR_EQ(r.intent, "duties");
 	/* carry-over */
-	ask(e, &st, "and an associate producer?");
-	CHECK_STR(r.intent, "duties");
-	CHECK_STR(st.role, "associate-producer");
-	CHECK_STR(st.industry, "music");
-	CHECK(r.noptions == 0);           /* both dimensions already asked */
-	ask(e, &st, "how is that different from a producer?");
-	CHECK_STR(r.intent, "compare");
-	CHECK_STR(st.role, "associate-producer");
-	CHECK_STR(st.other_role, "producer");
+	ask("and an associate producer?");
+	ASSERT_STR_EQ(r.intent, "duties");
+	ASSERT_STR_EQ(st.role, "associate-producer");
+	ASSERT_STR_EQ(st.industry, "music");
+	ASSERT_EQ(r.noptions, 0);         /* both dimensions already asked */
+	ask("how is that different from a producer?");
+	ASSERT_STR_EQ(r.intent, "compare");
+	ASSERT_STR_EQ(st.role, "associate-producer");
+	ASSERT_STR_EQ(st.other_role, "producer");
+	eng_free(e);
+}
 
+TEST_IMPL(dlg_compare_then_other_one)
+{
+	if (!start())
+		return;
 	/* after a comparison, a new role is compared with the same one */
-	eng_state_init(&st);
-	ask(e, &st, "line producer vs upm");
-	ask(e, &st, "and a showrunner?");
-	CHECK_STR(r.intent, "compare");
-	CHECK(r.kind == ENG_ANSWER);
-	CHECK_STR(st.role, "line-producer");
-	CHECK_STR(st.other_role, "showrunner");
+	ask("line producer vs upm");
+	ask("and a showrunner?");
+	ASSERT_STR_EQ(r.intent, "compare");
+	ASSERT_EQ(r.kind, ENG_ANSWER);
+	ASSERT_STR_EQ(st.role, "line-producer");
+	ASSERT_STR_EQ(st.other_role, "showrunner");
 	/* "the other one" swaps to the other role of the conversation */
-	ask(e, &st, "who does the line producer answer to");
-	ask(e, &st, "ok what about the other one");
-	CHECK_STR(r.intent, "hierarchy");
-	CHECK_STR(st.role, "showrunner");
+	ask("who does the line producer answer to");
+	ask("ok what about the other one");
+	ASSERT_STR_EQ(r.intent, "hierarchy");
+	ASSERT_STR_EQ(st.role, "showrunner");
+	eng_free(e);
+}
 
-	/* ...and dropped after two unrelated turns */
-	eng_state_init(&st);
-	ask(e, &st, "what is an associate producer");
-	CHECK(st.pending[0] != '\0');
-	ask(e, &st, "asdf qwer");
-	ask(e, &st, "zxcv uiop");
-	CHECK(st.pending[0] == '\0');
-	ask(e, &st, "film");
-	CHECK(r.kind == ENG_ANSWER);      /* carry-over, not a stale fill */
+TEST_IMPL(dlg_pending_dropped_after_two_turns)
+{
+	struct eng_state st2;
+	json_t *j;
 
+	if (!start())
+		return;
+	ask("what is an associate producer");
+	ASSERT(st.pending[0] != '\0');
+	ask("asdf qwer");
+	ask("zxcv uiop");
+	ASSERT(st.pending[0] == '\0');
+	ask("film");
+	ASSERT_EQ(r.kind, ENG_ANSWER);    /* carry-over, not a stale fill */
 	/* state survives JSON */
 	j = eng_state_to_json(&st);
-	CHECK(eng_state_from_json(&st2, j) == 0);
-	CHECK(eng_state_equal(&st, &st2));
+	ASSERT_OK(eng_state_from_json(&st2, j));
+	ASSERT(eng_state_equal(&st, &st2));
 	json_decref(j);
 	j = json_pack("{s:i}", "role", 5);
-	CHECK(eng_state_from_json(&st2, j) == -1);
+	ASSERT_EQ(eng_state_from_json(&st2, j), -1);
 	json_decref(j);
-
 	/* reset clears everything */
-	ask(e, &st, "start over please");
-	CHECK_STR(r.intent, "reset");
-	CHECK(r.kind == ENG_SMALLTALK);
-	CHECK(st.role[0] == '\0' && st.industry[0] == '\0' && st.asked == 0);
+	ask("start over please");
+	ASSERT_STR_EQ(r.intent, "reset");
+	ASSERT_EQ(r.kind, ENG_SMALLTALK);
+	ASSERT(st.role[0] == '\0' && st.industry[0] == '\0' && st.asked == 0);
+	eng_free(e);
+}
 
-	/* a role the knowledge base does not cover never gets an answer */
-	eng_state_init(&st);
-	ask(e, &st, "what does a co-producer do");
-	ask(e, &st, "what does a gaffer do");
-	CHECK(r.kind == ENG_FALLBACK);
-	CHECK(r.intent == NULL);
+TEST_IMPL(dlg_uncovered_role_falls_back)
+{
+	if (!start())
+		return;
+	ask("what does a co-producer do");
+	ask("what does a gaffer do");
+	ASSERT_EQ(r.kind, ENG_FALLBACK);
+	ASSERT_NULL(r.intent);
+	eng_free(e);
+}
 
-	/* hostile input */
-	eng_state_init(&st);
+TEST_IMPL(dlg_hostile_input)
+{
+	char *huge;
+	int i;
+
+	if (!start())
+		return;
 	eng_ask(e, &st, "", 0, &r);
-	CHECK(r.kind == ENG_FALLBACK);
+	ASSERT_EQ(r.kind, ENG_FALLBACK);
 	eng_ask(e, &st, NULL, 0, &r);
-	CHECK(r.kind == ENG_FALLBACK);
+	ASSERT_EQ(r.kind, ENG_FALLBACK);
 	eng_ask(e, &st, "co\0producer", 11, &r);
 	eng_ask(e, &st, "\xff\xfe\xc0\x80", 4, &r);
-	CHECK(r.kind == ENG_FALLBACK);
+	ASSERT_EQ(r.kind, ENG_FALLBACK);
 	huge = malloc(1 << 20);
 	for (i = 0; i < (1 << 20); i++)
 		huge[i] = "a(["[i % 3];
 	eng_ask(e, &st, huge, 1 << 20, &r);
-	CHECK(r.kind == ENG_FALLBACK);
+	ASSERT_EQ(r.kind, ENG_FALLBACK);
 	memset(huge, 'a', 1 << 20);
 	eng_ask(e, &st, huge, 1 << 20, &r);
-	CHECK(r.kind == ENG_FALLBACK);
+	ASSERT_EQ(r.kind, ENG_FALLBACK);
 	free(huge);
+	eng_free(e);
+}
 
+TEST_IMPL(dlg_typo_noted_in_front)
+{
+	if (!start())
+		return;
 	/* a typo is corrected and reported */
-	eng_state_init(&st);
-	ask(e, &st, "what does an exectuive producer do");
-	CHECK_STR(st.role, "executive-producer");
-	CHECK(r.ncorrections == 1);
-	CHECK(strstr(r.text, "exectuive") != NULL);
-
+	ask("what does an exectuive producer do");
+	ASSERT_STR_EQ(st.role, "executive-producer");
+	ASSERT_EQ(r.ncorrections, 1);
+	ASSERT_STR_HAS(r.text, "exectuive");
 	/* answers composed in pieces keep the typo note in front of them */
 	eng_state_init(&st);
-	ask(e, &st, "who does a co-prodcer answer to");
-	CHECK(strncmp(r.text, "(I read \"prodcer\"", 17) == 0);
-	CHECK(strstr(r.text, ".) A co-producer answers to") != NULL);
+	ask("who does a co-prodcer answer to");
+	ASSERT_EQ(strncmp(r.text, "(I read \"prodcer\"", 17), 0);
+	ASSERT_STR_HAS(r.text, ".) A co-producer answers to");
 	eng_state_init(&st);
-	ask(e, &st, "do co-prodcers invest their own money");
-	CHECK_STR(r.intent, "funding");
-	CHECK(strncmp(r.text, "(I read", 7) == 0);
+	ask("do co-prodcers invest their own money");
+	ASSERT_STR_EQ(r.intent, "funding");
+	ASSERT_EQ(strncmp(r.text, "(I read", 7), 0);
 	eng_state_init(&st);
-	ask(e, &st, "I'm an executive prodcer, what's my next step?");
-	CHECK_STR(r.intent, "career");
-	CHECK(strstr(r.text, ".) An executive producer") != NULL);
-
-	/* hierarchy carries a ladder with the role highlighted */
-	ask(e, &st, "who does a co-producer answer to");
-	CHECK_STR(r.intent, "hierarchy");
-	CHECK(r.nladder >= 2);
-	CHECK(r.ladder_focus >= 0 && r.ladder_focus < r.nladder);
-	if (r.ladder_focus >= 0)
-		CHECK_STR(r.ladder[r.ladder_focus].value, "co-producer");
+	ask("I'm an executive prodcer, what's my next step?");
+	ASSERT_STR_EQ(r.intent, "career");
+	ASSERT_STR_HAS(r.text, ".) An executive producer");
 	eng_free(e);
-	T_DONE();
 }
+
+TEST_IMPL(dlg_hierarchy_ladder)
+{
+	if (!start())
+		return;
+	ask("I'm an executive prodcer, what's my next step?");
+	/* hierarchy carries a ladder with the role highlighted */
+	ask("who does a co-producer answer to");
+	ASSERT_STR_EQ(r.intent, "hierarchy");
+	ASSERT_GE(r.nladder, 2);
+	ASSERT(r.ladder_focus >= 0 && r.ladder_focus < r.nladder);
+	if (r.ladder_focus >= 0)
+		ASSERT_STR_EQ(r.ladder[r.ladder_focus].value, "co-producer");
+	eng_free(e);
+}
+
+TEST_IMPL(dlg_welcome)
+{
+	if (!start())
+		return;
+	eng_welcome(e, &st, &r);
+	ASSERT_EQ(r.kind, ENG_SMALLTALK);
+	ASSERT_STR_EQ(r.intent, "greeting");
+	ASSERT_EQ(strncmp(r.text, "Hi! I answer questions", 22), 0);
+	ask("what does a line producer do");
+	eng_welcome(e, &st, &r);
+	ASSERT_STR_HAS(r.text, "Welcome back! We were talking about the "
+	    "line producer role.");
+	ASSERT_GT(r.nsuggestions, 0);
+	eng_free(e);
+}
+
+TEST_LIST(
+	TEST_ENTRY(dlg_follow_up_filled_and_carried)
+	TEST_ENTRY(dlg_compare_then_other_one)
+	TEST_ENTRY(dlg_pending_dropped_after_two_turns)
+	TEST_ENTRY(dlg_uncovered_role_falls_back)
+	TEST_ENTRY(dlg_hostile_input)
+	TEST_ENTRY(dlg_typo_noted_in_front)
+	TEST_ENTRY(dlg_hierarchy_ladder)
+	TEST_ENTRY(dlg_welcome)
+)

@@ -1,8 +1,8 @@
 /* test_kb.c - knowledge loading.
  * Exercises: the shipped knowledge base loads with every role complete;
  * broken copies (JSON syntax, missing field, unknown source, unknown role
- * link, id not matching the file) fail with file:line; FTS5 search; the
- * version hash changes with the content. */
+ * link, id not matching the file) fail with file:line; the version hash
+ * changes with the content; the role-field and variation name tables. */
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,7 +11,11 @@
 
 static const char *sources =
     "{\"sources\": [{\"id\": \"S1\", \"kind\": \"seed\", \"title\": \"t\"}]}\n";
+static const char *credit = "\"credit\": {\"text\": \"cr\", \"sources\": "
+    "[\"S1\"]},";
+static char dir[64], rdir[600], err[1024];
 
+/* A role file: id, extra fields, the definition's source, reports_to. */
 static const char *
 role(const char *id, const char *extra, const char *src, const char *link)
 {
@@ -36,120 +40,147 @@ role(const char *id, const char *extra, const char *src, const char *link)
 	return buf;
 }
 
-static struct kb *
-load(const char *dir, char *err, size_t len)
+/* A temporary knowledge directory with a boss and a worker, each
+ * reporting to the other. */
+static void
+two_roles(void)
 {
-	return kb_load(dir, err, len);
-}
-
-int
-main(void)
-{
-	char dir[] = "/tmp/slate-test-XXXXXX", rdir[600], err[1024];
-	char v1[32];
-	struct kb *kb;
-	struct kb_hit hits[4];
-	const char *credit = "\"credit\": {\"text\": \"cr\", \"sources\": "
-	    "[\"S1\"]},";
-	int i;
-
-	kb = kb_load("knowledge", err, sizeof err);
-	CHECK(kb != NULL);
-	if (kb == NULL)
-		fprintf(stderr, "%s\n", err);
-	if (kb) {
-		CHECK(kb_nroles(kb) >= 8);
-		for (i = 0; i < kb_nroles(kb); i++) {
-			const struct kb_role *r = kb_role(kb, i);
-
-			CHECK(r->definition.text && r->duties.nitems > 0 &&
-			    r->hierarchy.text && r->credit.text &&
-			    r->career.text);
-			CHECK(r->definition.nsrc > 0);
-		}
-		CHECK(kb_find_role(kb, "co-producer") >= 0);
-		CHECK(kb_find_role(kb, "gaffer") == -1);
-		CHECK(kb_search(kb, "who books session musicians and studio "
-		    "time", hits, 4) > 0);
-		/* FTS5 query syntax and SQL quoting in a question are not
-		 * read as such: the same words with them find the same hits */
-		{
-			struct kb_hit plain[4];
-			int np = kb_search(kb, "who books session musicians "
-			    "and studio time", plain, 4);
-
-			CHECK(np > 0);
-			CHECK(kb_search(kb, "\"who\" books session* (musicians)"
-			    " AND 'studio'; time --", hits, 4) == np);
-			for (i = 0; i < np; i++)
-				CHECK(hits[i].role == plain[i].role &&
-				    hits[i].topic == plain[i].topic &&
-				    strcmp(hits[i].field, plain[i].field) == 0);
-		}
-		CHECK(kb_search(kb, "", hits, 4) == 0);
-		/* the scores computed at load are FTS5's bm25, term by term */
-		err[0] = '\0';
-		CHECK(kb_check_postings(kb, err, sizeof err) == 0);
-		if (err[0])
-			fprintf(stderr, "%s\n", err);
-		kb_free(kb);
-	}
-
+	snprintf(dir, sizeof dir, "/tmp/slate-test-XXXXXX");
 	if (mkdtemp(dir) == NULL)
-		return 2;
+		exit(2);
 	snprintf(rdir, sizeof rdir, "%s/roles", dir);
 	if (mkdir(rdir, 0700) != 0)
-		return 2;
+		exit(2);
 	t_file(dir, "sources.json", sources);
 	t_file(rdir, "boss.json", role("boss", credit, "S1", "worker"));
 	t_file(rdir, "worker.json", role("worker", credit, "S1", "boss"));
-	kb = load(dir, err, sizeof err);
-	CHECK(kb != NULL);
-	if (kb) {
-		snprintf(v1, sizeof v1, "%s", kb_version(kb));
-		CHECK(strncmp(v1, "kb-", 3) == 0);
-		kb_free(kb);
+}
+
+TEST_IMPL(kb_shipped_roles_complete)
+{
+	struct kb *kb = kb_load("knowledge", err, sizeof err);
+	int i;
+
+	ASSERT_NOT_NULL(kb);
+	if (kb == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return;
 	}
+	ASSERT_GE(kb_nroles(kb), 8);
+	for (i = 0; i < kb_nroles(kb); i++) {
+		const struct kb_role *r = kb_role(kb, i);
 
-	/* missing credit: named, with the file */
-	t_file(rdir, "worker.json", role("worker", "", "S1", "boss"));
-	CHECK(load(dir, err, sizeof err) == NULL);
-	CHECK(strstr(err, "worker.json:") != NULL &&
-	    strstr(err, "credit") != NULL);
+		ASSERT(r->definition.text && r->duties.nitems > 0 &&
+		    r->hierarchy.text && r->credit.text && r->career.text);
+		ASSERT_GT(r->definition.nsrc, 0);
+	}
+	ASSERT_GE(kb_find_role(kb, "co-producer"), 0);
+	ASSERT_EQ(kb_find_role(kb, "gaffer"), -1);
+	kb_free(kb);
+}
 
-	/* unknown source: the line of the citing entry */
-	t_file(rdir, "worker.json", role("worker", credit, "S9", "boss"));
-	CHECK(load(dir, err, sizeof err) == NULL);
-	CHECK(strstr(err, "worker.json:4:") != NULL);
-	CHECK(strstr(err, "S9") != NULL);
+TEST_IMPL(kb_field_and_variation_names)
+{
+	struct kb *kb = kb_load("knowledge", err, sizeof err);
+	const struct kb_role *r;
 
-	/* a link to a role that does not exist */
-	t_file(rdir, "worker.json", role("worker", credit, "S1", "nobody"));
-	CHECK(load(dir, err, sizeof err) == NULL);
-	CHECK(strstr(err, "worker.json:6:") != NULL &&
-	    strstr(err, "nobody") != NULL);
+	ASSERT_STR_EQ(kb_field_name(KB_DEFINITION), "definition");
+	ASSERT_STR_EQ(kb_field_name(KB_PAY), "pay");
+	ASSERT_STR_EQ(kb_var_name(KB_THEATER), "theater");
+	ASSERT_EQ(kb_var_find("international"), KB_INTERNATIONAL);
+	ASSERT_EQ(kb_var_find("opera"), -1);
+	ASSERT_NOT_NULL(kb);
+	if (kb == NULL)
+		return;
+	r = kb_role(kb, kb_find_role(kb, "co-producer"));
+	ASSERT(kb_field(r, KB_CREDIT) == &r->credit);
+	ASSERT(kb_field(r, KB_DUTIES) == &r->duties);
+	kb_free(kb);
+}
 
-	/* JSON syntax error: jansson's line */
-	t_file(rdir, "worker.json", "{\n  \"id\": \"worker\",\n  oops\n}\n");
-	CHECK(load(dir, err, sizeof err) == NULL);
-	CHECK(strstr(err, "worker.json:3:") != NULL);
+TEST_IMPL(kb_loads_and_versions)
+{
+	struct kb *kb;
+	char v1[32];
 
-	/* id and file name disagree */
-	t_file(rdir, "worker.json", role("other", credit, "S1", "boss"));
-	CHECK(load(dir, err, sizeof err) == NULL);
-	CHECK(strstr(err, "match the file name") != NULL);
-
+	two_roles();
+	kb = kb_load(dir, err, sizeof err);
+	ASSERT_NOT_NULL(kb);
+	if (kb == NULL)
+		return;
+	snprintf(v1, sizeof v1, "%s", kb_version(kb));
+	ASSERT_EQ(strncmp(v1, "kb-", 3), 0);
+	kb_free(kb);
 	/* content change -> version change */
-	t_file(rdir, "worker.json", role("worker", credit, "S1", ""));
-	CHECK(load(dir, err, sizeof err) == NULL);  /* "" is no role */
 	t_file(rdir, "worker.json", role("worker", "\"credit\": {\"text\": "
 	    "\"other\", \"sources\": [\"S1\"]},", "S1", "boss"));
-	kb = load(dir, err, sizeof err);
-	CHECK(kb != NULL);
+	kb = kb_load(dir, err, sizeof err);
+	ASSERT_NOT_NULL(kb);
 	if (kb) {
-		CHECK(strcmp(v1, kb_version(kb)) != 0);
+		ASSERT(strcmp(v1, kb_version(kb)) != 0);
 		kb_free(kb);
 	}
-	CHECK(kb_load("/nonexistent", err, sizeof err) == NULL);
-	T_DONE();
 }
+
+TEST_IMPL(kb_missing_field_named)
+{
+	two_roles();
+	t_file(rdir, "worker.json", role("worker", "", "S1", "boss"));
+	ASSERT_NULL(kb_load(dir, err, sizeof err));
+	ASSERT_STR_HAS(err, "worker.json:");
+	ASSERT_STR_HAS(err, "credit");
+}
+
+TEST_IMPL(kb_unknown_source_line)
+{
+	two_roles();
+	t_file(rdir, "worker.json", role("worker", credit, "S9", "boss"));
+	ASSERT_NULL(kb_load(dir, err, sizeof err));
+	ASSERT_STR_HAS(err, "worker.json:4:");
+	ASSERT_STR_HAS(err, "S9");
+}
+
+TEST_IMPL(kb_unknown_role_link_line)
+{
+	two_roles();
+	t_file(rdir, "worker.json", role("worker", credit, "S1", "nobody"));
+	ASSERT_NULL(kb_load(dir, err, sizeof err));
+	ASSERT_STR_HAS(err, "worker.json:6:");
+	ASSERT_STR_HAS(err, "nobody");
+	/* "" is no role either */
+	t_file(rdir, "worker.json", role("worker", credit, "S1", ""));
+	ASSERT_NULL(kb_load(dir, err, sizeof err));
+}
+
+TEST_IMPL(kb_json_syntax_line)
+{
+	two_roles();
+	t_file(rdir, "worker.json", "{\n  \"id\": \"worker\",\n  oops\n}\n");
+	ASSERT_NULL(kb_load(dir, err, sizeof err));
+	ASSERT_STR_HAS(err, "worker.json:3:");
+}
+
+TEST_IMPL(kb_id_must_match_file)
+{
+	two_roles();
+	t_file(rdir, "worker.json", role("other", credit, "S1", "boss"));
+	ASSERT_NULL(kb_load(dir, err, sizeof err));
+	ASSERT_STR_HAS(err, "match the file name");
+}
+
+TEST_IMPL(kb_missing_directory)
+{
+	ASSERT_NULL(kb_load("/nonexistent", err, sizeof err));
+}
+
+TEST_LIST(
+	TEST_ENTRY(kb_shipped_roles_complete)
+	TEST_ENTRY(kb_field_and_variation_names)
+	TEST_ENTRY(kb_loads_and_versions)
+	TEST_ENTRY(kb_missing_field_named)
+	TEST_ENTRY(kb_unknown_source_line)
+	TEST_ENTRY(kb_unknown_role_link_line)
+	TEST_ENTRY(kb_json_syntax_line)
+	TEST_ENTRY(kb_id_must_match_file)
+	TEST_ENTRY(kb_missing_directory)
+)

@@ -1,10 +1,7 @@
-/* test_norm.c - normalisation and typo correction.
+/* test_norm.c - normalisation and edit distance.
  * Exercises: case folding, Unicode punctuation and accents, invalid UTF-8,
- * NUL and control bytes, collapsing, truncation, edit distance, lexicon
- * corrections (domain only, keep words untouched, short-word rule). */
+ * NUL and control bytes, collapsing, truncation, edit distance. */
 #include <stdlib.h>
-#include <unistd.h>
-#include "engine/lex.h"
 #include "engine/norm.h"
 #include "t.h"
 
@@ -19,77 +16,54 @@ n(const char *in, size_t len)
 
 #define N(s) n(s, strlen(s))
 
-int
-main(void)
+TEST_IMPL(norm_folding)
 {
-	char out[8], buf[256], dir[] = "/tmp/slate-test-XXXXXX";
-	struct eng_corr corr[4];
-	struct lex *lx;
-	char err[512];
-	int k;
-
-	CHECK_STR(N("What does a Co-Producer DO??"),
+	ASSERT_STR_EQ(N("What does a Co-Producer DO??"),
 	    "what does a co-producer do?");
-	CHECK_STR(N("  lots   of\t\nspace  "), "lots of space");
-	CHECK_STR(N("it\xe2\x80\x99s the producer\xe2\x80\x99s call"),
+	ASSERT_STR_EQ(N("  lots   of\t\nspace  "), "lots of space");
+	ASSERT_STR_EQ(N("it\xe2\x80\x99s the producer\xe2\x80\x99s call"),
 	    "it's the producer's call");
-	CHECK_STR(N("co\xe2\x80\x93producer"), "co-producer");
-	CHECK_STR(N("th\xc3\xa9\xc3\xa2tre"), "theatre");
-	CHECK_STR(N("\xe2\x80\x9cquoted\xe2\x80\x9d"), "\"quoted\"");
-	CHECK_STR(N("wow!!!!!! ......"), "wow! .");
-	/* invalid UTF-8, a lone continuation byte, a truncated sequence */
-	CHECK_STR(N("a\xff" "b\x80" "c\xe2\x80"), "a b c");
-	/* an overlong encoding of '/' must not become '/' */
-	CHECK_STR(N("x\xc0\xaf" "y"), "x y");
-	CHECK_STR(n("ab\0cd", 5), "ab cd");
-	CHECK_STR(N("\x01\x02\x7f"), "");
-	CHECK_STR(N(""), "");
-	norm_text("abcdefghijkl", 12, out, sizeof out);
-	CHECK_STR(out, "abcdefg");
-	CHECK(norm_text("x", 1, out, 0) == 0);
-	memset(buf, 'a', sizeof buf);
-	CHECK(norm_text(buf, sizeof buf, out, sizeof out) == 7);
-
-	CHECK(norm_distance("producer", 8, "producer", 8, 2) == 0);
-	CHECK(norm_distance("prodcuer", 8, "producer", 8, 2) == 1);
-	CHECK(norm_distance("exectuive", 9, "executive", 9, 2) == 1);
-	CHECK(norm_distance("assosiate", 9, "associate", 9, 2) == 1);
-	CHECK(norm_distance("cat", 3, "producer", 8, 2) == 3);
-	CHECK(norm_distance("", 0, "ab", 2, 2) == 2);
-
-	if (mkdtemp(dir) == NULL)
-		return 2;
-	lx = lex_load(t_file(dir, "lex.txt", "# c\n[domain]\nproducer\n"
-	    "associate\nexecutive\nline\n[keep]\nproduced\nlike\n"), err,
-	    sizeof err);
-	CHECK(lx != NULL);
-	if (lx) {
-		strcpy(buf, "an assosiate prodcuer");
-		k = lex_correct(lx, buf, sizeof buf, corr, 4);
-		CHECK(k == 2);
-		CHECK_STR(buf, "an associate producer");
-		CHECK_STR(corr[0].from, "assosiate");
-		CHECK_STR(corr[0].to, "associate");
-		strcpy(buf, "they produced it, like a line");
-		CHECK(lex_correct(lx, buf, sizeof buf, corr, 4) == 0);
-		CHECK_STR(buf, "they produced it, like a line");
-		strcpy(buf, "a lin producer");
-		CHECK(lex_correct(lx, buf, sizeof buf, corr, 4) == 1);
-		CHECK_STR(buf, "a line producer");
-		/* short words are left alone unless they modify "producer" */
-		strcpy(buf, "a lin of text");
-		CHECK(lex_correct(lx, buf, sizeof buf, corr, 4) == 0);
-		/* no room to grow: left alone rather than truncated */
-		strcpy(buf, "lin producer");
-		CHECK(lex_correct(lx, buf, 13, corr, 4) == 0);
-		lex_free(lx);
-	}
-	CHECK(lex_load(t_file(dir, "bad.txt", "[domain]\nTwo Words\n"), err,
-	    sizeof err) == NULL);
-	CHECK(strstr(err, "bad.txt:2:") != NULL);
-	CHECK(lex_load(t_file(dir, "none.txt", "word\n"), err,
-	    sizeof err) == NULL);
-	CHECK(lex_load(t_file(dir, "empty.txt", ""), err, sizeof err) ==
-	    NULL);
-	T_DONE();
+	ASSERT_STR_EQ(N("co\xe2\x80\x93producer"), "co-producer");
+	ASSERT_STR_EQ(N("th\xc3\xa9\xc3\xa2tre"), "theatre");
+	ASSERT_STR_EQ(N("\xe2\x80\x9cquoted\xe2\x80\x9d"), "\"quoted\"");
+	ASSERT_STR_EQ(N("wow!!!!!! ......"), "wow! .");
 }
+
+TEST_IMPL(norm_bad_bytes)
+{
+	/* invalid UTF-8, a lone continuation byte, a truncated sequence */
+	ASSERT_STR_EQ(N("a\xff" "b\x80" "c\xe2\x80"), "a b c");
+	/* an overlong encoding of '/' must not become '/' */
+	ASSERT_STR_EQ(N("x\xc0\xaf" "y"), "x y");
+	ASSERT_STR_EQ(n("ab\0cd", 5), "ab cd");
+	ASSERT_STR_EQ(N("\x01\x02\x7f"), "");
+	ASSERT_STR_EQ(N(""), "");
+}
+
+TEST_IMPL(norm_truncation)
+{
+	char out[8], buf[256];
+
+	norm_text("abcdefghijkl", 12, out, sizeof out);
+	ASSERT_STR_EQ(out, "abcdefg");
+	ASSERT_EQ(norm_text("x", 1, out, 0), 0);
+	memset(buf, 'a', sizeof buf);
+	ASSERT_EQ(norm_text(buf, sizeof buf, out, sizeof out), 7);
+}
+
+TEST_IMPL(norm_distance)
+{
+	ASSERT_EQ(norm_distance("producer", 8, "producer", 8, 2), 0);
+	ASSERT_EQ(norm_distance("prodcuer", 8, "producer", 8, 2), 1);
+	ASSERT_EQ(norm_distance("exectuive", 9, "executive", 9, 2), 1);
+	ASSERT_EQ(norm_distance("assosiate", 9, "associate", 9, 2), 1);
+	ASSERT_EQ(norm_distance("cat", 3, "producer", 8, 2), 3);
+	ASSERT_EQ(norm_distance("", 0, "ab", 2, 2), 2);
+}
+
+TEST_LIST(
+	TEST_ENTRY(norm_folding)
+	TEST_ENTRY(norm_bad_bytes)
+	TEST_ENTRY(norm_truncation)
+	TEST_ENTRY(norm_distance)
+)

@@ -41,7 +41,7 @@ TEST_IMPL(cfg_defaults)
 	ASSERT_EQ(c.session_days, 30);
 	ASSERT_EQ(c.no_transcripts, 0);
 	ASSERT_EQ(c.history_max, 200);
-	ASSERT_EQ(c.max_text, 500);
+	ASSERT_EQ(c.max_text, 2000);
 	ASSERT_EQ(c.max_frame, 8192);
 	ASSERT_EQ(c.rate, 30);
 	ASSERT_EQ(c.burst, 10);

@@ -1,7 +1,7 @@
-/* idx.c - the index of the journal's backlog, per session (see idx.h). */
+/* jix.c - the index of the journal's backlog, per session (see jix.h). */
 #include <stdlib.h>
 #include <string.h>
-#include "idx.h"
+#include "jix.h"
 #include "jrec.h"
 #include "common/xmem.h"
 
@@ -9,20 +9,20 @@
 
 /* The backlog in journal order: which session each record was for, so
  * that compaction drops them oldest first without a walk over sessions. */
-struct idx_rec {
+struct jix_rec {
 	uint64_t pos;
-	struct idx_ses *s;
+	struct jix_ses *s;
 };
 
-struct idx {
-	struct idx_ses *bucket[IDX_BUCKETS];
-	struct idx_rec *q;
+struct jix {
+	struct jix_ses *bucket[IDX_BUCKETS];
+	struct jix_rec *q;
 	size_t qhead, qlen, qcap;   /* a ring */
 	uint64_t done;
 };
 
 uint64_t
-idx_hash(const char *id)
+jix_hash(const char *id)
 {
 	uint64_t h = 14695981039346656037u;
 
@@ -32,19 +32,19 @@ idx_hash(const char *id)
 }
 
 static unsigned
-idx_bucket(const char *token)
+jix_bucket(const char *token)
 {
-	return (unsigned)(idx_hash(token) % IDX_BUCKETS);
+	return (unsigned)(jix_hash(token) % IDX_BUCKETS);
 }
 
-struct idx *
-idx_new(void)
+struct jix *
+jix_new(void)
 {
-	return xcalloc(1, sizeof(struct idx));
+	return xcalloc(1, sizeof(struct jix));
 }
 
 static void
-idx_ses_free(struct idx_ses *s)
+jix_ses_free(struct jix_ses *s)
 {
 	free(s->turn_pos);
 	free(s->turn_hash);
@@ -53,23 +53,23 @@ idx_ses_free(struct idx_ses *s)
 }
 
 void
-idx_free(struct idx *x)
+jix_free(struct jix *x)
 {
 	if (x == NULL)
 		return;
 	for (size_t b = 0; b < IDX_BUCKETS; b++)
-		for (struct idx_ses *s = x->bucket[b], *n; s; s = n) {
+		for (struct jix_ses *s = x->bucket[b], *n; s; s = n) {
 			n = s->hnext;
-			idx_ses_free(s);
+			jix_ses_free(s);
 		}
 	free(x->q);
 	free(x);
 }
 
-struct idx_ses *
-idx_get(struct idx *x, const char *token, int create)
+struct jix_ses *
+jix_get(struct jix *x, const char *token, int create)
 {
-	struct idx_ses **b = &x->bucket[idx_bucket(token)], *s;
+	struct jix_ses **b = &x->bucket[jix_bucket(token)], *s;
 
 	for (s = *b; s; s = s->hnext)
 		if (strcmp(s->token, token) == 0)
@@ -85,36 +85,36 @@ idx_get(struct idx *x, const char *token, int create)
 
 /* Free s when nothing holds it: no connection, nothing in the backlog. */
 static void
-idx_release(struct idx *x, struct idx_ses *s)
+jix_release(struct jix *x, struct jix_ses *s)
 {
 	if (s->refs > 0 || s->nrec > 0)
 		return;
-	for (struct idx_ses **pp = &x->bucket[idx_bucket(s->token)]; *pp;
+	for (struct jix_ses **pp = &x->bucket[jix_bucket(s->token)]; *pp;
 	    pp = &(*pp)->hnext)
 		if (*pp == s) {
 			*pp = s->hnext;
 			break;
 		}
-	idx_ses_free(s);
+	jix_ses_free(s);
 }
 
 void
-idx_ref(struct idx_ses *s)
+jix_ref(struct jix_ses *s)
 {
 	s->refs++;
 }
 
 void
-idx_unref(struct idx *x, struct idx_ses *s)
+jix_unref(struct jix *x, struct jix_ses *s)
 {
 	if (s == NULL)
 		return;
 	s->refs--;
-	idx_release(x, s);
+	jix_release(x, s);
 }
 
 static void
-idx_ids_put(struct idx_ses *s, uint64_t h)
+jix_ids_put(struct jix_ses *s, uint64_t h)
 {
 	size_t i;
 
@@ -127,7 +127,7 @@ idx_ids_put(struct idx_ses *s, uint64_t h)
 		s->nids = 0;
 		for (i = 0; i < oc; i++)
 			if (old[i])
-				idx_ids_put(s, old[i]);
+				jix_ids_put(s, old[i]);
 		free(old);
 	}
 	for (i = h & (s->ids_cap - 1); s->ids[i]; i = (i + 1) & (s->ids_cap - 1))
@@ -138,7 +138,7 @@ idx_ids_put(struct idx_ses *s, uint64_t h)
 }
 
 static int
-idx_ids_has(const struct idx_ses *s, uint64_t h)
+jix_ids_has(const struct jix_ses *s, uint64_t h)
 {
 	if (s->ids_cap == 0)
 		return 0;
@@ -150,14 +150,14 @@ idx_ids_has(const struct idx_ses *s, uint64_t h)
 }
 
 void
-idx_add_ids(struct idx_ses *s, const uint64_t *h, size_t n)
+jix_add_ids(struct jix_ses *s, const uint64_t *h, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		idx_ids_put(s, h[i]);
+		jix_ids_put(s, h[i]);
 }
 
 static void
-idx_turn_add(struct idx_ses *s, uint64_t pos, uint64_t h)
+jix_turn_add(struct jix_ses *s, uint64_t pos, uint64_t h)
 {
 	if (s->head > 0 && s->head == s->nturns)
 		s->head = s->nturns = 0;
@@ -172,12 +172,12 @@ idx_turn_add(struct idx_ses *s, uint64_t pos, uint64_t h)
 }
 
 void
-idx_note(struct idx *x, struct idx_ses *s, int type, uint64_t pos,
+jix_note(struct jix *x, struct jix_ses *s, int type, uint64_t pos,
     const char *id)
 {
 	if (x->qlen == x->qcap) {
 		size_t nc = x->qcap ? x->qcap * 2 : 1024;
-		struct idx_rec *q = xmalloc(nc * sizeof *q);
+		struct jix_rec *q = xmalloc(nc * sizeof *q);
 
 		for (size_t i = 0; i < x->qlen; i++)
 			q[i] = x->q[(x->qhead + i) % x->qcap];
@@ -186,13 +186,13 @@ idx_note(struct idx *x, struct idx_ses *s, int type, uint64_t pos,
 		x->qcap = nc;
 		x->qhead = 0;
 	}
-	x->q[(x->qhead + x->qlen++) % x->qcap] = (struct idx_rec){ pos, s };
+	x->q[(x->qhead + x->qlen++) % x->qcap] = (struct jix_rec){ pos, s };
 	s->nrec++;
 	s->hold_pos = pos;
 	switch (type) {
 	case JREC_TURN:
-		idx_ids_put(s, idx_hash(id));
-		idx_turn_add(s, pos, idx_hash(id));
+		jix_ids_put(s, jix_hash(id));
+		jix_turn_add(s, pos, jix_hash(id));
 		s->slots_pos = pos;
 		break;
 	case JREC_FORGET:
@@ -213,14 +213,14 @@ idx_note(struct idx *x, struct idx_ses *s, int type, uint64_t pos,
 }
 
 int
-idx_seen(struct idx_ses *s, const char *id, uint64_t **cand, size_t *ncand)
+jix_seen(struct jix_ses *s, const char *id, uint64_t **cand, size_t *ncand)
 {
-	uint64_t h = idx_hash(id);
+	uint64_t h = jix_hash(id);
 	size_t n = 0;
 
 	*cand = NULL;
 	*ncand = 0;
-	if (s->complete && !idx_ids_has(s, h))
+	if (s->complete && !jix_ids_has(s, h))
 		return 0;
 	for (size_t i = s->head; i < s->nturns; i++)
 		if (s->turn_hash[i] == h) {
@@ -232,7 +232,7 @@ idx_seen(struct idx_ses *s, const char *id, uint64_t **cand, size_t *ncand)
 }
 
 size_t
-idx_pending(struct idx_ses *s, uint64_t **pos)
+jix_pending(struct jix_ses *s, uint64_t **pos)
 {
 	size_t n = s->nturns - s->head;
 
@@ -243,11 +243,11 @@ idx_pending(struct idx_ses *s, uint64_t **pos)
 }
 
 void
-idx_drop(struct idx *x, uint64_t done)
+jix_drop(struct jix *x, uint64_t done)
 {
 	while (x->qlen > 0 && x->q[x->qhead].pos < done) {
-		struct idx_rec r = x->q[x->qhead];
-		struct idx_ses *s = r.s;
+		struct jix_rec r = x->q[x->qhead];
+		struct jix_ses *s = r.s;
 
 		x->qhead = (x->qhead + 1) % x->qcap;
 		x->qlen--;
@@ -258,20 +258,20 @@ idx_drop(struct idx *x, uint64_t done)
 		if (s->gone_pos < done)
 			s->gone_pos = 0;
 		s->nrec--;
-		idx_release(x, s);
+		jix_release(x, s);
 	}
 	if (done > x->done)
 		x->done = done;
 }
 
 size_t
-idx_backlog(struct idx *x)
+jix_backlog(struct jix *x)
 {
 	return x->qlen;
 }
 
 uint64_t
-idx_done(struct idx *x)
+jix_done(struct jix *x)
 {
 	return x->done;
 }
