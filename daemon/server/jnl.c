@@ -236,6 +236,16 @@ jnl_rotate_soon(struct jnl *j)
 {
 	if (j->rotate == 0)
 		j->rotate = 1;
+	/* now: with no record after it, the segment would otherwise keep
+	 * what a forget deleted until the next one */
+	jnl_rotate(j);
+}
+
+void
+jnl_tick(struct jnl *j)
+{
+	if (j->rotate)
+		jnl_rotate(j);
 }
 
 void

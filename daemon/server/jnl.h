@@ -44,8 +44,11 @@ struct jnl *jnl_open(const char *db, uint32_t seg, enum jnl_sync mode,
 /* Append r; *pos is where it starts.  -1 when it could not be written
  * (nothing of it is left in the journal; jnl_error() says why). */
 int jnl_append(struct jnl *j, const struct jrec *r, uint64_t *pos);
-/* Start a new segment at the next append. */
+/* Start a new segment now; if the sync thread has not yet taken the
+ * last segment given up, at the next append or jnl_tick(). */
 void jnl_rotate_soon(struct jnl *j);
+/* The loop's once a second: a new segment put off is started. */
+void jnl_tick(struct jnl *j);
 /* Wake the compactor now rather than when its batch is due. */
 void jnl_urge(struct jnl *j);
 /* The position after the last record, and after the last one fsynced. */

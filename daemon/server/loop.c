@@ -191,6 +191,7 @@ loop_housekeeping(void)
 		srv.next_purge = srv_now() + LOOP_PURGE_SECS;
 		loop_append(&r, &pos);
 	}
+	jnl_tick(srv.jnl);
 }
 
 static void

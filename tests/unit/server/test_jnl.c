@@ -4,7 +4,9 @@
  * appended, slated "killed" before any compaction, then replayed into
  * SQLite at the next open, a torn last record cut off and the segments
  * deleted; the reader finding the replayed session, its history and its
- * reply by id; the journal position SQLite holds advancing. */
+ * reply by id; the journal position SQLite holds advancing; a rotation
+ * asked for (a forget) starting the next segment at once, not at the next
+ * record. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,7 +125,38 @@ TEST_IMPL(jnl_replay_after_kill)
 	cpt_close(c);
 }
 
+TEST_IMPL(jnl_rotate_at_once)
+{
+	char dir[] = "/tmp/slate-jnl-XXXXXX", db[256], path[300];
+	struct jrec fr = { .type = JREC_FORGET, .ts = 1, .token = tok };
+	struct jnl *j;
+	char err[300];
+	uint64_t pos;
+
+	ASSERT_NOT_NULL(mkdtemp(dir));
+	snprintf(db, sizeof db, "%s/s.db", dir);
+	j = jnl_open(db, 1, JNL_SYNC_NO, NULL, NULL, err, sizeof err);
+	ASSERT_NOT_NULL(j);
+	ASSERT_OK(jnl_append(j, &fr, &pos));
+	ASSERT_EQ(JNL_SEG(pos), 1);
+	jnl_rotate_soon(j);
+	/* the next segment exists with nothing appended after the forget,
+	 * so the compactor may finish and delete the first */
+	ASSERT_EQ(JNL_SEG(jnl_end(j)), 2);
+	ASSERT_EQ(jnl_pub(j)->end, JNL_POS(2, 0));
+	jrd_path(path, sizeof path, db, 2);
+	ASSERT_OK(access(path, F_OK));
+	ASSERT_OK(jnl_append(j, &fr, &pos));
+	ASSERT_EQ(pos, JNL_POS(2, 0));
+	jnl_close(j);
+	unlink(path);
+	jrd_path(path, sizeof path, db, 1);
+	unlink(path);
+	rmdir(dir);
+}
+
 TEST_LIST(
 	TEST_ENTRY(jrec_round_trip)
 	TEST_ENTRY(jnl_replay_after_kill)
+	TEST_ENTRY(jnl_rotate_at_once)
 )
