@@ -1,6 +1,8 @@
 /* proto.c - the chat protocol (docs/protocol.md) on one connection's state,
  * with no socket in sight: parse and check a message, ask the engine,
- * append the turn to the journal, and build the one answer.
+ * append the turn to the journal, and build the one answer.  A hello (a
+ * new session or a resume, and its welcome) is hello.c's; what the two
+ * share is in proto_int.h.
  *
  * Storage is a promise kept when it can be: an answer goes out after its
  * turn is in the journal (jnl.h), so whatever a client has received is in
@@ -13,10 +15,12 @@
 #include <string.h>
 #include <jansson.h>
 #include "cfg.h"
+#include "hello.h"
 #include "jix.h"
 #include "log.h"
 #include "met.h"
 #include "proto.h"
+#include "proto_int.h"
 #include "ring.h"
 #include "wire.h"
 #include "common/jw.h"
@@ -43,7 +47,7 @@ proto_reply_text(const char *re, const char *token, const char *body,
 }
 
 /* A session's slots as JSON text, malloc'd. */
-static char *
+char *
 proto_state_text(const struct eng_state *st)
 {
 	struct jw w;
@@ -67,7 +71,7 @@ proto_init(struct proto_conn *c, const struct proto_env *env,
 	eng_state_init(&c->st);
 }
 
-static void
+void
 proto_send(struct proto_conn *c, json_t *msg)
 {
 	char *s = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
@@ -93,7 +97,7 @@ proto_send(struct proto_conn *c, json_t *msg)
 /* An error answer.  re is the id of the offending message, if it had one.
  * Too many in a row and the client is treated as abusive: the error is
  * still sent, then the connection is closed with 1008. */
-static void
+void
 proto_error(struct proto_conn *c, const char *re, enum wire_code code,
     const char *text)
 {
@@ -108,7 +112,7 @@ proto_error(struct proto_conn *c, const char *re, enum wire_code code,
 	}
 }
 
-static int
+int
 proto_new_token(struct proto_conn *c)
 {
 	if (tok_new(c->token) != 0) {
@@ -123,7 +127,7 @@ proto_new_token(struct proto_conn *c)
 }
 
 /* The session c now speaks for: its index entry, held while connected. */
-static void
+void
 proto_take_session(struct proto_conn *c, int complete)
 {
 	struct jix_ses *s = jix_get(c->env->jix, c->token, 1);
@@ -138,7 +142,7 @@ proto_take_session(struct proto_conn *c, int complete)
 }
 
 /* Append a record of c's session; 0 stored, -1 not. */
-static int
+int
 proto_append(struct proto_conn *c, struct jrec *r, const char *id)
 {
 	uint64_t pos;
@@ -152,55 +156,9 @@ proto_append(struct proto_conn *c, struct jrec *r, const char *id)
 	return 0;
 }
 
-/* The engine's greeting, as welcome, with history (a JSON array's text)
- * when resumed.  stored is 0 when the store could not be read or written
- * for it. */
-static void
-proto_welcome(struct proto_conn *c, int resumed, const char *history,
-    int stored)
-{
-	struct eng_reply *r = xmalloc(sizeof *r);
-	json_t *rj;
-	char *sugg, *slots, num[64];
-	struct jw w;
-
-	eng_welcome(*c->env->eng, &c->st, r);
-	rj = eng_reply_json(r);
-	sugg = json_dumps(json_object_get(rj, "suggestions"), JSON_COMPACT);
-	slots = json_dumps(json_object_get(rj, "slots"), JSON_COMPACT);
-	jw_grow(&w, 1024 + (history ? strlen(history) : 0));
-	jw_lit(&w, "{\"type\":\"welcome\",\"session\":");
-	jw_str(&w, c->token);
-	jw_lit(&w, resumed ? ",\"resumed\":true,\"text\":" :
-	    ",\"resumed\":false,\"text\":");
-	jw_str(&w, r->text);
-	jw_lit(&w, ",\"suggestions\":");
-	jw_lit(&w, sugg ? sugg : "[]");
-	jw_lit(&w, ",\"slots\":");
-	jw_lit(&w, slots ? slots : "{}");
-	jw_lit(&w, ",\"history\":");
-	jw_lit(&w, history ? history : "[]");
-	jw_lit(&w, ",\"version\":");
-	jw_str(&w, eng_version(*c->env->eng));
-	snprintf(num, sizeof num, ",\"limits\":{\"max_text\":%d}%s}",
-	    c->env->cfg->max_text, stored ? "" : ",\"stored\":false");
-	jw_lit(&w, num);
-	free(sugg);
-	free(slots);
-	json_decref(rj);
-	free(r);
-	c->errors = 0;
-	{
-		char *t = jw_take(&w);
-
-		c->io->send(c, t, strlen(t));
-		free(t);
-	}
-}
-
 /* Hand j to the reader for the session token.  j belongs to the store
  * from here on: fill it in first. */
-static void
+void
 proto_submit(struct proto_conn *c, struct store_job *j, const char *token)
 {
 	j->conn = c->serial;
@@ -211,49 +169,8 @@ proto_submit(struct proto_conn *c, struct store_job *j, const char *token)
 	c->io->submit(c, j);
 }
 
-/* A new session: a token, and its record in the journal before the
- * welcome, so that every token a client has been given can be resumed. */
-static void
-proto_start_session(struct proto_conn *c, const char *re)
-{
-	struct jrec r = { .type = JREC_CREATE };
-	char *slots;
-	int rc;
-
-	if (proto_new_token(c) != 0) {
-		proto_error(c, re, WIRE_E_STORAGE, "The server cannot start a "
-		    "conversation right now. Please try again.");
-		return;
-	}
-	proto_take_session(c, 1);
-	slots = proto_state_text(&c->st);
-	r.slots = slots;
-	rc = proto_append(c, &r, NULL);
-	free(slots);
-	/* without storage the session lives on this connection only */
-	proto_welcome(c, 0, NULL, rc == 0);
-}
-
-/* A resume: what SQLite holds is read on the reader thread, with the
- * positions of what only the journal holds yet. */
-static void
-proto_load(struct proto_conn *c, const char *tok, int tries)
-{
-	struct store_job *j = store_job_new(STORE_LOAD);
-	struct jix_ses *s = jix_get(c->env->jix, tok, 0);
-
-	j->tries = tries;
-	if (s) {
-		j->npend = jix_pending(s, &j->pend);
-		j->slots_pos = s->slots_pos;
-		j->hold_pos = s->hold_pos;
-		j->gone_pos = s->gone_pos;
-	}
-	proto_submit(c, j, tok);
-}
-
 /* A JSON string with no NUL inside, or NULL. */
-static const char *
+const char *
 proto_str(json_t *v)
 {
 	const char *s = json_string_value(v);
@@ -261,25 +178,6 @@ proto_str(json_t *v)
 	if (s == NULL || strlen(s) != json_string_length(v))
 		return NULL;
 	return s;
-}
-
-static void
-proto_hello(struct proto_conn *c, json_t *msg, const char *re)
-{
-	json_t *s = json_object_get(msg, "session");
-	const char *tok;
-
-	if (s == NULL || json_is_null(s)) {
-		proto_start_session(c, re);
-		return;
-	}
-	tok = proto_str(s);
-	if (tok == NULL || !tok_valid(tok)) {
-		proto_error(c, re, WIRE_E_BAD_FIELD, "The session must be null or "
-		    "a token this server gave you.");
-		return;
-	}
-	proto_load(c, tok, 0);
 }
 
 /* Characters, not bytes: UTF-8 continuation bytes are not counted.  lws
@@ -578,7 +476,7 @@ proto_message(struct proto_conn *c, const char *buf, size_t len, int binary)
 		proto_error(c, re, WIRE_E_BAD_TYPE, "A message needs a \"type\": "
 		    "hello, ask, reset or forget.");
 	} else if (t == WIRE_HELLO) {
-		proto_hello(c, msg, re);
+		hello_message(c, msg, re);
 	} else if (t == WIRE_ASK) {
 		proto_ask(c, msg, re);
 	} else if (t == WIRE_RESET) {
@@ -592,44 +490,6 @@ proto_message(struct proto_conn *c, const char *buf, size_t len, int binary)
 	json_decref(msg);
 }
 
-/* A resume is back from the reader. */
-static void
-proto_loaded(struct proto_conn *c, struct store_job *j, const char *re)
-{
-	struct jrec r = { .type = JREC_SEEN };
-	json_t *slots;
-
-	if (j->rc == 0 && j->retry && j->tries < 3) {
-		/* compacted while it was read: again, from the new state */
-		proto_load(c, j->token, j->tries + 1);
-		return;
-	}
-	if (j->rc == 0 && j->found) {
-		snprintf(c->token, sizeof c->token, "%s", j->token);
-		proto_take_session(c, 1);
-		jix_add_ids(c->ses, j->ids, j->nids);
-		slots = j->slots ? json_loads(j->slots, 0, NULL) : NULL;
-		if (slots == NULL || eng_state_from_json(&c->st, slots) != 0)
-			eng_state_init(&c->st);
-		json_decref(slots);
-		log_info("conn %llu: session %.6s... resumed",
-		    (unsigned long long)c->serial, c->token);
-		/* a resume keeps the session from the retention purge */
-		proto_append(c, &r, NULL);
-		proto_welcome(c, 1, j->history, 1);
-	} else if (j->rc == 0) {
-		proto_start_session(c, re);
-	} else {
-		/* The store cannot say: keep the client's token, so that
-		 * nothing it has is lost, and go on without history until
-		 * the store is back (its ids are looked up one by one). */
-		snprintf(c->token, sizeof c->token, "%s", j->token);
-		proto_take_session(c, 0);
-		eng_state_init(&c->st);
-		proto_welcome(c, 0, NULL, 0);
-	}
-}
-
 void
 proto_done(struct proto_conn *c, struct store_job *j)
 {
@@ -637,7 +497,7 @@ proto_done(struct proto_conn *c, struct store_job *j)
 
 	c->busy = 0;
 	if (j->op == STORE_LOAD) {
-		proto_loaded(c, j, re);
+		hello_loaded(c, j, re);
 	} else if (j->rc == 0 && j->found) {
 		proto_repeat(c, re, j->reply, j->legacy);
 	} else if (c->token[0]) {
