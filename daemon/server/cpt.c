@@ -23,6 +23,7 @@
 #define CPT_RETRY_MS 1000
 #define CPT_RECOUNT_MS 60000
 #define CPT_CLOSE_TRIES 3       /* failing batches at close before giving up */
+#define CPT_TXN_BYTES (8u << 20) /* journal read into one transaction */
 
 struct cpt {
 	char *path;
@@ -45,7 +46,8 @@ struct cpt {
 	double recounted;
 	long counted;
 	/* published to the loop */
-	_Atomic uint64_t done, applied;
+	_Atomic uint64_t done, applied, wal_bytes;
+	uint64_t frame;             /* bytes of a WAL frame */
 	_Atomic long sessions, purged;
 	_Atomic int closing;
 	_Atomic unsigned seq;       /* state: odd while being written */
@@ -147,17 +149,21 @@ cpt_publish(struct cpt *c)
 	}
 	atomic_store(&c->sessions, c->counted);
 	atomic_fetch_add(&c->purged, dbw_purged(c->w));
+	atomic_store(&c->wal_bytes, ckpt_written(c->ckpt) * c->frame);
 	atomic_store(&c->done, c->pos);
 }
 
-/* One batch: the records of one chunk from pos, up to end, in one
- * transaction.  1 done, 0 nothing to do, -1 failed (c->err). */
+/* One batch: the records from pos, up to end, chunk after chunk, in one
+ * transaction, so that the pages a batch touches go to the WAL once
+ * however many of its records changed them.  1 done, 0 nothing to do,
+ * -1 failed (c->err). */
 static int
 cpt_step(struct cpt *c, uint64_t end)
 {
 	uint32_t seg = JNL_SEG(c->pos);
-	uint64_t off = JNL_OFF(c->pos), noff, npos;
-	int fd, damaged = 0, finished;
+	uint64_t off = JNL_OFF(c->pos), at = off, noff, npos;
+	uint64_t limit = seg == JNL_SEG(end) ? JNL_OFF(end) : UINT64_MAX;
+	int fd, damaged = 0, stuck = 0, finished;
 
 	if (c->pos >= end)
 		return 0;
@@ -168,24 +174,31 @@ cpt_step(struct cpt *c, uint64_t end)
 		return -1;
 	c->batch = 0;
 	c->failed = 0;
-	noff = fd < 0 ? off : jrd_scan(fd, seg, off, seg == JNL_SEG(end) ?
-	    JNL_OFF(end) : UINT64_MAX, &c->buf, &c->cap, cpt_apply, c,
-	    &damaged);
-	if (c->failed) {
-		dbw_rollback(c->w);
-		return -1;
+	while (fd >= 0 && !damaged && at - off < CPT_TXN_BYTES) {
+		noff = jrd_scan(fd, seg, at, limit, &c->buf, &c->cap,
+		    cpt_apply, c, &damaged);
+		/* the next chunk reuses the buffer the records point into */
+		if (c->failed || (noff > at &&
+		    dbw_chunk(c->w, c->err, sizeof c->err) != 0)) {
+			dbw_rollback(c->w);
+			return -1;
+		}
+		stuck = noff == at;
+		if (stuck)
+			break;
+		at = noff;
 	}
-	finished = seg < JNL_SEG(end) && (noff == off || damaged);
+	finished = seg < JNL_SEG(end) && (fd < 0 || stuck || damaged);
 	if (finished && damaged && fd >= 0) {
 		off_t size = lseek(fd, 0, SEEK_END);
 
 		log_warn("journal: segment %u: %lld bytes after offset %llu "
 		    "are not whole records (a write torn by a crash): dropped",
-		    seg, (long long)(size - (off_t)noff),
-		    (unsigned long long)noff);
-		c->torn += (long)(size - (off_t)noff);
+		    seg, (long long)(size - (off_t)at),
+		    (unsigned long long)at);
+		c->torn += (long)(size - (off_t)at);
 	}
-	npos = finished ? JNL_POS(seg + 1, 0) : JNL_POS(seg, noff);
+	npos = finished ? JNL_POS(seg + 1, 0) : JNL_POS(seg, at);
 	if (dbw_commit(c->w, npos, c->err, sizeof c->err) != 0)
 		return -1;
 	c->pos = npos;
@@ -316,6 +329,22 @@ cpt_replay(struct cpt *c, uint32_t *seg, struct cpt_replay *rp)
 	return 0;
 }
 
+/* A WAL frame: a 24-byte header and a page. */
+static uint64_t
+cpt_frame_bytes(struct db *d)
+{
+	sqlite3_stmt *st;
+	uint64_t page = 4096;
+
+	if (sqlite3_prepare_v2(db_handle(d), "PRAGMA page_size", -1, &st,
+	    NULL) != SQLITE_OK)
+		return page + 24;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		page = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return page + 24;
+}
+
 struct cpt *
 cpt_open(const char *path, const struct store_opts *o, uint32_t *seg,
     struct cpt_replay *rp, char *err, size_t errlen)
@@ -335,6 +364,7 @@ cpt_open(const char *path, const struct store_opts *o, uint32_t *seg,
 	if (sqlite3_step(st) == SQLITE_ROW)
 		c->pos = (uint64_t)sqlite3_column_int64(st, 0);
 	db_reset(st);
+	c->frame = cpt_frame_bytes(d);
 	c->counted = db_count(d);
 	c->recounted = cpt_ms();
 	atomic_init(&c->sessions, c->counted);
@@ -371,6 +401,12 @@ uint64_t
 cpt_applied(struct cpt *c)
 {
 	return atomic_load(&c->applied);
+}
+
+uint64_t
+cpt_wal_bytes(struct cpt *c)
+{
+	return atomic_load(&c->wal_bytes);
 }
 
 long

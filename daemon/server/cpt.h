@@ -40,8 +40,10 @@ int cpt_start(struct cpt *c, struct jnl_pub *pub);
 /* The journal position SQLite holds everything before. */
 uint64_t cpt_done(struct cpt *c);
 /* Records applied since start, sessions stored (-1 unknown), sessions
- * purged since start, bytes written to the WAL. */
+ * purged since start, bytes written to the WAL since start (its frames,
+ * each a page and its header). */
 uint64_t cpt_applied(struct cpt *c);
+uint64_t cpt_wal_bytes(struct cpt *c);
 long cpt_sessions(struct cpt *c);
 long cpt_purged(struct cpt *c);
 /* "ok" or "error: ..." for the last batch. */

@@ -111,12 +111,28 @@ dbw_flush(struct dbw *w)
 	return 0;
 }
 
-int
-dbw_begin(struct dbw *w, char *err, size_t errlen)
+/* Forget the sessions seen: their tokens point into the records. */
+static void
+dbw_clear(struct dbw *w)
 {
 	w->n = 0;
 	if (w->tab)
 		memset(w->tab, 0, w->cap * sizeof *w->tab);
+}
+
+int
+dbw_chunk(struct dbw *w, char *err, size_t errlen)
+{
+	if (dbw_flush(w) != 0)
+		return dbw_fail(w, "session", err, errlen);
+	dbw_clear(w);
+	return 0;
+}
+
+int
+dbw_begin(struct dbw *w, char *err, size_t errlen)
+{
+	dbw_clear(w);
 	w->dsessions = w->purged = 0;
 	w->deleted = 0;
 	if (db_step_done(db_q(w->d, Q_BEGIN)) != 0)

@@ -16,9 +16,13 @@ struct dbw *dbw_new(struct db *d);
 void dbw_free(struct dbw *w);
 /* BEGIN IMMEDIATE; -1 with err. */
 int dbw_begin(struct dbw *w, char *err, size_t errlen);
-/* One record; its strings must stay valid until dbw_commit(). */
+/* One record; its strings must stay valid until dbw_chunk() or
+ * dbw_commit(). */
 int dbw_apply(struct dbw *w, const struct jrec *r, char *err,
     size_t errlen);
+/* The sessions the records so far touched written, within the
+ * transaction, and let go of: the records' memory may be reused. */
+int dbw_chunk(struct dbw *w, char *err, size_t errlen);
 /* The sessions written, SQLite's journal position set to pos, COMMIT.
  * -1 with err, and everything rolled back. */
 int dbw_commit(struct dbw *w, uint64_t pos, char *err, size_t errlen);

@@ -116,6 +116,7 @@ http_metrics(size_t *len)
 		.journal_bytes = jnl_bytes(srv.jnl),
 		.journal_records = atomic_load(&jnl_pub(srv.jnl)->records),
 		.compacted = cpt_applied(srv.cpt),
+		.wal_bytes = cpt_wal_bytes(srv.cpt),
 		.version = eng_version(srv.eng),
 		.regex_limit_hits = eng_stats(srv.eng).regex_limit_hits,
 	};

@@ -259,6 +259,9 @@ met_render(const struct met_gauges *g, size_t *len)
 	met_head(&b, "slated_compacted_records_total", "counter",
 	    "Journal records applied to SQLite.");
 	met_printf(&b, "slated_compacted_records_total %llu\n", g->compacted);
+	met_head(&b, "slated_wal_bytes_total", "counter",
+	    "Bytes the compactor wrote to SQLite's WAL.");
+	met_printf(&b, "slated_wal_bytes_total %llu\n", g->wal_bytes);
 	met_head(&b, "slated_store_errors_total", "counter",
 	    "Storage jobs that failed.");
 	met_printf(&b, "slated_store_errors_total %lu\n", met.store_errors);

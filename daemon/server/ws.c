@@ -463,8 +463,8 @@ ws_writeable(struct lws *wsi, struct conn *c)
 		conn_close_soon(c);
 		return 0;
 	}
-	if (!c->p.busy)
-		conn_pause(c, 0);
+	/* not input back on regardless: the backlog's bound holds here too */
+	conn_resume_if_idle(c);
 	return 0;
 }
 

@@ -50,6 +50,25 @@ wake(void *arg)
 	(void)arg;
 }
 
+/* The CRC-32C check value, and a long buffer against a byte at a time. */
+TEST_IMPL(jrec_crc_known)
+{
+	unsigned char buf[1031];
+	uint32_t c = 0xffffffffu;
+
+	ASSERT_EQ(jrec_crc("123456789", 9), 0xe3069283u);
+	ASSERT_EQ(jrec_crc("", 0), 0u);
+	for (size_t i = 0; i < sizeof buf; i++)
+		buf[i] = (unsigned char)(i * 7 + 3);
+	for (size_t i = 0; i < sizeof buf; i++) {
+		c ^= buf[i];
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0x82f63b78u : c >> 1;
+	}
+	ASSERT_EQ(jrec_crc(buf, sizeof buf), c ^ 0xffffffffu);
+	ASSERT_EQ(jrec_crc(buf + 1, 13), jrec_crc(buf + 1, 13));
+}
+
 TEST_IMPL(jnl_replay_after_kill)
 {
 	char dir[] = "/tmp/slate-jnl-XXXXXX", db[256], path[300];
@@ -157,6 +176,7 @@ TEST_IMPL(jnl_rotate_at_once)
 
 TEST_LIST(
 	TEST_ENTRY(jrec_round_trip)
+	TEST_ENTRY(jrec_crc_known)
 	TEST_ENTRY(jnl_replay_after_kill)
 	TEST_ENTRY(jnl_rotate_at_once)
 )
