@@ -1,5 +1,7 @@
 /* ckpt.c - the store's checkpointer thread (see ckpt.h). */
+#define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -78,8 +80,13 @@ static void *
 ckpt_main(void *arg)
 {
 	struct ckpt *c = arg;
+	struct sched_param sp = { 0 };
 	unsigned long done_commits = 0;
 
+	/* A pass copies the WAL into the database: CPU and disk the loop
+	 * must never wait behind on a shared core.  Its mutex is shared
+	 * only with the compactor, itself at this priority. */
+	pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
 	pthread_mutex_lock(&c->mu);
 	while (!c->stop) {
 		int due = c->asked > c->passes ||
