@@ -18,6 +18,9 @@
 enum cfg_type { CFG_STR, CFG_INT, CFG_FLAG, CFG_LIST, CFG_ENUM };
 
 static const char *const cfg_loop_names[] = { "ev", "poll", NULL };
+/* in the order of enum jnl_sync */
+static const char *const cfg_fsync_names[] = { "always", "everysec", "no",
+	NULL };
 
 struct cfg_row {
 	const char *name;
@@ -110,6 +113,11 @@ static const struct cfg_row cfg_rows[] = {
 	  .def = "ev", .arg = "LOOP", .names = cfg_loop_names,
 	  .help = "ev (libev, epoll) or poll; poll() scans every open\n"
 		  "connection on each wake-up, so it slows as they grow" },
+	{ .name = "fsync", .type = CFG_ENUM, .off = OFF(fsync), .def = "everysec",
+	  .arg = "WHEN", .names = cfg_fsync_names,
+	  .help = "when the journal is fsynced: always (before each answer),\n"
+		  "everysec (a power failure loses at most about the last\n"
+		  "second) or no (when the kernel writes it back)" },
 };
 
 #define CFG_NROWS (sizeof cfg_rows / sizeof cfg_rows[0])

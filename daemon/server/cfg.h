@@ -28,6 +28,7 @@ struct cfg {
 	int header_timeout;  /* seconds for an HTTP request's headers */
 	int log_level;
 	int event_loop;      /* enum cfg_loop */
+	int fsync;           /* enum jnl_sync */
 };
 
 /* libev (epoll) by default: poll() costs every message a scan of every

@@ -1,5 +1,7 @@
 /* ckpt.c - the store's checkpointer thread (see ckpt.h). */
+#define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -17,6 +19,7 @@ struct ckpt {
 	/* the writer's thread only */
 	int frames;                     /* in the WAL after the last commit */
 	int mark;                       /* frames at the last pass asked */
+	unsigned long long written;     /* frames committed, in all */
 	/* under mu */
 	int stop;
 	int last_frames;                /* frames, for the checkpointer */
@@ -46,6 +49,9 @@ ckpt_hook(void *arg, sqlite3 *db, const char *name, int frames)
 {
 	struct ckpt *c = arg;
 
+	/* fewer than before: the WAL started over */
+	c->written += (unsigned long long)(frames >= c->frames ?
+	    frames - c->frames : frames);
 	c->frames = frames;
 	return SQLITE_OK;
 }
@@ -74,8 +80,13 @@ static void *
 ckpt_main(void *arg)
 {
 	struct ckpt *c = arg;
+	struct sched_param sp = { 0 };
 	unsigned long done_commits = 0;
 
+	/* A pass copies the WAL into the database: CPU and disk the loop
+	 * must never wait behind on a shared core.  Its mutex is shared
+	 * only with the compactor, itself at this priority. */
+	pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
 	pthread_mutex_lock(&c->mu);
 	while (!c->stop) {
 		int due = c->asked > c->passes ||
@@ -208,4 +219,10 @@ ckpt_stop(struct ckpt *c)
 	pthread_cond_destroy(&c->cv);
 	pthread_cond_destroy(&c->done);
 	free(c);
+}
+
+unsigned long long
+ckpt_written(struct ckpt *c)
+{
+	return c ? c->written : 0;
 }

@@ -39,6 +39,8 @@ struct ckpt *ckpt_start(sqlite3 *db);
 /* After each commit on db, from the thread that commits; idle: nothing
  * else is queued for it.  Past the bound, returns after the pass. */
 void ckpt_note(struct ckpt *c, int idle);
+/* Frames the writer has committed to the WAL since start (its thread). */
+unsigned long long ckpt_written(struct ckpt *c);
 /* Stop the thread and close its connection, before db is closed (the
  * last connection to close copies what is left). */
 void ckpt_stop(struct ckpt *c);

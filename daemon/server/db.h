@@ -1,13 +1,20 @@
-/* db.h - the session database under the store: the schema and its
- * migrations, the prepared statements, and each job's SQL, run a batch at
- * a time in one transaction.  Used by the store's thread only (store.c);
- * nothing here locks or waits for anything but SQLite. */
+/* db.h - the session database: the schema and its migrations, and the
+ * prepared statements, on one connection per thread (the compactor's,
+ * dbw.h, and the reader's, dbr.h).  Nothing here locks or waits for
+ * anything but SQLite. */
 #ifndef SLATE_DB_H
 #define SLATE_DB_H
 
 #include <stddef.h>
 #include <sqlite3.h>
 #include "store.h"
+
+enum {
+	Q_BEGIN, Q_BEGIN_READ, Q_COMMIT, Q_ROLLBACK, Q_CREATE, Q_ENSURE,
+	Q_SESSION, Q_TURN, Q_UNANS, Q_FORGET, Q_UNLINK, Q_PURGE,
+	Q_PURGE_UNANS, Q_COUNT, Q_SETPOS, Q_POS, Q_LOAD, Q_HIST, Q_IDS,
+	Q_LOOKUP, Q_N
+};
 
 struct db;
 
@@ -16,10 +23,14 @@ struct db;
  * act on. */
 struct db *db_open(const char *path, const struct store_opts *o, char *err,
     size_t errlen);
-/* Run the jobs of batch, filling in their results, in one transaction:
- * a failing job fails alone.  failed gets the first error, or stays "". */
-void db_run(struct db *d, struct store_job *batch, char *failed,
-    size_t size);
+sqlite3_stmt *db_q(struct db *d, int q);
+const struct store_opts *db_opts(struct db *d);
+void db_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Step to the end and reset: 0, or -1 on an error. */
+int db_step_done(sqlite3_stmt *st);
+void db_reset(sqlite3_stmt *st);
+/* "what: SQLite's message (the system's, when there is one)". */
+void db_errmsg(struct db *d, const char *what, char *buf, size_t size);
 /* Sessions stored, counted (a whole-table read); -1 when unknown. */
 long db_count(struct db *d);
 /* The connection, for the checkpointer (ckpt.h). */

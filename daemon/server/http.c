@@ -13,6 +13,9 @@
 #include "met.h"
 #include "srv.h"
 #include "store.h"
+#include "cpt.h"
+#include "jix.h"
+#include "jnl.h"
 #include "common/xmem.h"
 
 /* The page at / embeds the widget exactly as a school would: scripts and
@@ -38,24 +41,29 @@ const struct lws_protocol_vhost_options http_headers[] = { {
 static char *
 http_healthz(size_t *len)
 {
-	char state[160];
+	char state[220], compact[220];
+	const char *jerr = jnl_error(srv.jnl);
 	json_t *j;
 	char *s;
-	int ok;
+	int ok = jerr[0] == '\0';
 
-	store_state(srv.store, state, sizeof state);
-	ok = strcmp(state, "ok") == 0;
+	snprintf(state, sizeof state, ok ? "ok" : "error: %s", jerr);
+	cpt_state(srv.cpt, compact, sizeof compact);
 	/* "saving": false says that answers go out without being stored,
-	 * which is what the loop does while the store fails (proto.c) */
-	j = json_pack("{s:s,s:s,s:I,s:s,s:i,s:{s:s,s:b,s:I,s:i},s:s}",
+	 * which is what the loop does while the journal fails (proto.c);
+	 * "compactor" says whether SQLite keeps up with the journal, and
+	 * "backlog" how many records only the journal holds */
+	j = json_pack("{s:s,s:s,s:I,s:s,s:i,s:{s:s,s:b,s:I,s:i,s:s,s:I},s:s}",
 	    "status", srv.stopping ? "stopping" : ok ? "ok" : "degraded",
 	    "slate", SLATE_VERSION,
 	    "uptime", (json_int_t)(srv_now() - srv.started),
 	    "version", eng_version(srv.eng),
 	    "connections", srv.conns,
 	    "storage", "state", state, "saving", ok,
-	    "sessions", (json_int_t)store_sessions(srv.store),
+	    "sessions", (json_int_t)cpt_sessions(srv.cpt),
 	    "queued", store_queued(srv.store),
+	    "compactor", compact,
+	    "backlog", (json_int_t)jix_backlog(srv.jix),
 	    "reload", srv.reload ? "running" : srv.reload_status);
 	if (j == NULL)
 		return NULL;    /* json_pack refuses text that is not UTF-8 */
@@ -102,8 +110,13 @@ http_metrics(size_t *len)
 	struct met_gauges g = {
 		.uptime = srv_now() - srv.started,
 		.conns = srv.conns,
-		.sessions = store_sessions(srv.store),
+		.sessions = cpt_sessions(srv.cpt),
 		.store_queue = store_queued(srv.store),
+		.backlog = jix_backlog(srv.jix),
+		.journal_bytes = jnl_bytes(srv.jnl),
+		.journal_records = atomic_load(&jnl_pub(srv.jnl)->records),
+		.compacted = cpt_applied(srv.cpt),
+		.wal_bytes = cpt_wal_bytes(srv.cpt),
 		.version = eng_version(srv.eng),
 		.regex_limit_hits = eng_stats(srv.eng).regex_limit_hits,
 	};

@@ -6,7 +6,10 @@
 #include <ev.h>
 #include "cfg.h"
 #include "engine/eng.h"
+#include "cpt.h"
 #include "http.h"
+#include "jix.h"
+#include "jnl.h"
 #include "lim.h"
 #include "log.h"
 #include "loop.h"
@@ -29,18 +32,18 @@ static struct ev_loop *loop_ev;
 /* What every connection's protocol state reads (proto.h). */
 static struct proto_env loop_env;
 
-/* Say once, in the log, when the store starts failing and when it is
+/* Say once, in the log, when storage starts failing and when it is
  * back: in between every answer goes out unsaved ("stored": false). */
 static void
-loop_store_health(struct store_job *j)
+loop_store_health(int rc, const char *err)
 {
-	if (j->rc != 0) {
+	if (rc != 0) {
 		met_store_error();
 		if (!loop_store_failing)
 			log_warn("storage failing, answering without storage "
-			    "until it recovers: %s", j->err);
+			    "until it recovers: %s", err);
 		else
-			log_debug("store: %s", j->err);
+			log_debug("store: %s", err);
 		loop_store_failing = 1;
 	} else if (loop_store_failing) {
 		log_info("storage recovered: answers are saved again");
@@ -48,22 +51,46 @@ loop_store_health(struct store_job *j)
 	}
 }
 
-/* Completed store jobs: each to the connection that asked. */
+/* proto's append: one record into the journal.  A forget asks for a new
+ * segment, so that the one holding the session's text can be deleted as
+ * soon as SQLite has applied the forget, and for that to happen now. */
+static int
+loop_append(const struct jrec *r, uint64_t *pos)
+{
+	int rc = jnl_append(srv.jnl, r, pos);
+
+	loop_store_health(rc, jnl_error(srv.jnl));
+	if (rc == 0 && (r->type == JREC_FORGET || r->type == JREC_PURGE)) {
+		jnl_rotate_soon(srv.jnl);
+		jnl_urge(srv.jnl);
+	}
+	return rc;
+}
+
+/* Completed reader jobs: each to the connection that asked; and what
+ * the compactor has done since. */
 static void
 loop_collect(void)
 {
 	struct store_job *j, *next;
+	unsigned long purged;
 
 	if (srv.store == NULL)
 		return;
 	for (j = store_done(srv.store); j; j = next) {
 		next = j->next;
-		loop_store_health(j);
-		if (j->op == STORE_PURGE && j->rc == 0 && j->found)
-			log_info("store: %d idle sessions purged", j->found);
+		if (j->rc != 0)
+			loop_store_health(j->rc, j->err);
 		ws_job_done(j);
 		store_job_free(j);
 	}
+	jix_drop(srv.jix, cpt_done(srv.cpt));
+	purged = (unsigned long)cpt_purged(srv.cpt);
+	if (purged != srv.purged) {
+		log_info("store: %lu idle sessions purged", purged - srv.purged);
+		srv.purged = purged;
+	}
+	ws_release();
 }
 
 /* A reload has finished: swap its engine in, or keep the old one. */
@@ -156,20 +183,26 @@ loop_housekeeping(void)
 		return;
 	}
 	if (!srv.stopping && srv_now() >= srv.next_purge) {
-		struct store_job *j = store_job_new(STORE_PURGE);
+		struct jrec r = { .type = JREC_PURGE };
+		uint64_t pos;
 
-		j->ts = srv_wall_ms();
+		r.ts = srv_wall_ms() - (int64_t)srv.cfg->session_days *
+		    86400000;
 		srv.next_purge = srv_now() + LOOP_PURGE_SECS;
-		store_submit(srv.store, j);
+		loop_append(&r, &pos);
 	}
+	jnl_tick(srv.jnl);
 }
 
 static void
 loop_tick(lws_sorted_usec_list_t *sul)
 {
 	loop_housekeeping();
+	/* often while the journal has a backlog: compaction's progress is
+	 * picked up here, and held connections are let go */
 	lws_sul_schedule(srv.ctx, 0, &srv.tick, loop_tick,
-	    srv.stopping ? LWS_US_PER_SEC / 10 : LWS_US_PER_SEC);
+	    srv.stopping || jix_backlog(srv.jix) ? LWS_US_PER_SEC / 10 :
+	    LWS_US_PER_SEC);
 }
 
 /* The context's settings: one vhost, one port, /chat, /healthz and
@@ -268,6 +301,10 @@ loop_run(void)
 	loop_env.eng = &srv.eng;
 	loop_env.now = srv_now;
 	loop_env.wall_ms = srv_wall_ms;
+	loop_env.append = loop_append;
+	loop_env.jix = srv.jix;
+	loop_env.ring = srv.ring;
+	loop_env.transcripts = !srv.cfg->no_transcripts;
 	ws_init(&loop_env, loop_housekeeping);
 	if (loop_create() != 0)
 		return -1;
@@ -287,7 +324,7 @@ loop_run(void)
 		log_warn("stopping: %d connections did not close in time",
 		    srv.conns);
 	lws_sul_cancel(&srv.tick);
-	/* flush: every queued turn is committed before the process ends */
+	/* the reader first: nothing answers its jobs any more */
 	store_close(srv.store);
 	srv.store = NULL;
 	srv_set_wake(NULL);

@@ -244,8 +244,24 @@ met_render(const struct met_gauges *g, size_t *len)
 	    "Sessions in the store.");
 	met_printf(&b, "slated_sessions_stored %ld\n", g->sessions);
 	met_head(&b, "slated_store_queue", "gauge",
-	    "Storage jobs waiting for the writer thread.");
+	    "Resumes and resent ids waiting for the reader thread.");
 	met_printf(&b, "slated_store_queue %d\n", g->store_queue);
+	met_head(&b, "slated_journal_backlog", "gauge",
+	    "Journal records SQLite does not hold yet.");
+	met_printf(&b, "slated_journal_backlog %zu\n", g->backlog);
+	met_head(&b, "slated_journal_bytes_total", "counter",
+	    "Bytes appended to the journal.");
+	met_printf(&b, "slated_journal_bytes_total %llu\n", g->journal_bytes);
+	met_head(&b, "slated_journal_records_total", "counter",
+	    "Records appended to the journal.");
+	met_printf(&b, "slated_journal_records_total %llu\n",
+	    g->journal_records);
+	met_head(&b, "slated_compacted_records_total", "counter",
+	    "Journal records applied to SQLite.");
+	met_printf(&b, "slated_compacted_records_total %llu\n", g->compacted);
+	met_head(&b, "slated_wal_bytes_total", "counter",
+	    "Bytes the compactor wrote to SQLite's WAL.");
+	met_printf(&b, "slated_wal_bytes_total %llu\n", g->wal_bytes);
 	met_head(&b, "slated_store_errors_total", "counter",
 	    "Storage jobs that failed.");
 	met_printf(&b, "slated_store_errors_total %lu\n", met.store_errors);

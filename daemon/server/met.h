@@ -12,6 +12,9 @@ struct met_gauges {
 	int conns;
 	long sessions;         /* stored sessions, -1 not yet counted */
 	int store_queue;
+	size_t backlog;        /* journal records SQLite lacks */
+	unsigned long long journal_bytes, journal_records, compacted;
+	unsigned long long wal_bytes;
 	const char *version;   /* knowledge version */
 	unsigned long regex_limit_hits;  /* of the engine in use */
 	long open_fds;         /* -1 unknown */

@@ -1,47 +1,53 @@
 /* proto.c - the chat protocol (docs/protocol.md) on one connection's state,
- * with no socket in sight: parse and check a message, ask the engine, hand
- * the turn to the store, and build the one answer.
+ * with no socket in sight: parse and check a message, ask the engine,
+ * append the turn to the journal, and build the one answer.  A hello (a
+ * new session or a resume, and its welcome) is hello.c's; what the two
+ * share is in proto_int.h.
  *
- * Storage is a promise kept when it can be: an answer waits for its turn to
- * be committed, so whatever a client has received is in its resumed
- * history.  When the store fails (disk full, read-only, locked past the
- * busy timeout) the answer is sent anyway, marked "stored": false: Slate
- * keeps answering without storage rather than going silent, and says so in
- * /healthz and the log (loop.c). */
+ * Storage is a promise kept when it can be: an answer goes out after its
+ * turn is in the journal (jnl.h), so whatever a client has received is in
+ * its resumed history, even after a kill -9.  When the journal cannot be
+ * written (disk full) the answer is sent anyway, marked "stored": false:
+ * Slate keeps answering without storage rather than going silent, and
+ * says so in /healthz and the log (loop.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
 #include "cfg.h"
+#include "hello.h"
+#include "jix.h"
 #include "log.h"
 #include "met.h"
 #include "proto.h"
+#include "proto_int.h"
+#include "ring.h"
 #include "wire.h"
 #include "common/jw.h"
 #include "common/xmem.h"
 
-/* The reply to a question as JSON text, malloc'd:
- * {"type":"reply","re":...,"session":...,<the engine's members>}, written
- * directly, without building jansson objects (docs/performance.md). */
+/* The reply to a question, {"type":"reply","re":...,"session":...,<the
+ * engine's members>,<tail>}, malloc'd: written around the members as they
+ * are journaled, never parsed back. */
 static char *
-proto_reply_text(const char *re, const char *token,
-    const struct eng_reply *r)
+proto_reply_text(const char *re, const char *token, const char *body,
+    const char *tail)
 {
 	struct jw w;
 
-	jw_grow(&w, 2048);
+	jw_grow(&w, strlen(body) + 128);
 	jw_lit(&w, "{\"type\":\"reply\",\"re\":");
 	jw_str(&w, re);
 	jw_lit(&w, ",\"session\":");
 	jw_str(&w, token);
 	jw_lit(&w, ",");
-	eng_reply_write(&w, r);
-	jw_lit(&w, "}");
+	jw_raw(&w, body, strlen(body));
+	jw_lit(&w, tail);
 	return jw_take(&w);
 }
 
 /* A session's slots as JSON text, malloc'd. */
-static char *
+char *
 proto_state_text(const struct eng_state *st)
 {
 	struct jw w;
@@ -65,7 +71,7 @@ proto_init(struct proto_conn *c, const struct proto_env *env,
 	eng_state_init(&c->st);
 }
 
-static void
+void
 proto_send(struct proto_conn *c, json_t *msg)
 {
 	char *s = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
@@ -91,7 +97,7 @@ proto_send(struct proto_conn *c, json_t *msg)
 /* An error answer.  re is the id of the offending message, if it had one.
  * Too many in a row and the client is treated as abusive: the error is
  * still sent, then the connection is closed with 1008. */
-static void
+void
 proto_error(struct proto_conn *c, const char *re, enum wire_code code,
     const char *text)
 {
@@ -106,7 +112,7 @@ proto_error(struct proto_conn *c, const char *re, enum wire_code code,
 	}
 }
 
-static int
+int
 proto_new_token(struct proto_conn *c)
 {
 	if (tok_new(c->token) != 0) {
@@ -120,66 +126,51 @@ proto_new_token(struct proto_conn *c)
 	return 0;
 }
 
-/* The engine's greeting, as welcome, with history when resumed.  stored
- * is 0 when the store could not be read or written for it. */
-static void
-proto_welcome(struct proto_conn *c, int resumed, json_t *history, int stored)
+/* The session c now speaks for: its index entry, held while connected. */
+void
+proto_take_session(struct proto_conn *c, int complete)
 {
-	struct eng_reply *r = xmalloc(sizeof *r);
-	json_t *rj, *msg;
+	struct jix_ses *s = jix_get(c->env->jix, c->token, 1);
 
-	eng_welcome(*c->env->eng, &c->st, r);
-	rj = eng_reply_json(r);
-	free(r);
-	msg = json_pack("{s:s,s:s,s:b,s:O?,s:O?,s:O?,s:o,s:s,s:{s:i}}",
-	    "type", "welcome", "session", c->token, "resumed", resumed,
-	    "text", json_object_get(rj, "text"),
-	    "suggestions", json_object_get(rj, "suggestions"),
-	    "slots", json_object_get(rj, "slots"),
-	    "history", history ? history : json_array(),
-	    "version", eng_version(*c->env->eng),
-	    "limits", "max_text", c->env->cfg->max_text);
-	json_decref(rj);
-	if (msg && !stored)
-		json_object_set_new(msg, "stored", json_false());
-	c->errors = 0;
-	proto_send(c, msg);
+	if (s != c->ses) {
+		jix_unref(c->env->jix, c->ses);
+		jix_ref(s);
+		c->ses = s;
+	}
+	if (complete)
+		s->complete = 1;
 }
 
-/* Hand j to the store thread for the session token (the connection's own
- * when NULL).  j belongs to the store from here on: fill it in first. */
-static void
+/* Append a record of c's session; 0 stored, -1 not. */
+int
+proto_append(struct proto_conn *c, struct jrec *r, const char *id)
+{
+	uint64_t pos;
+
+	r->token = c->token;
+	r->ts = c->env->wall_ms();
+	if (c->env->append(r, &pos) != 0)
+		return -1;
+	if (c->ses)
+		jix_note(c->env->jix, c->ses, r->type, pos, id);
+	return 0;
+}
+
+/* Hand j to the reader for the session token.  j belongs to the store
+ * from here on: fill it in first. */
+void
 proto_submit(struct proto_conn *c, struct store_job *j, const char *token)
 {
 	j->conn = c->serial;
-	j->ts = c->env->wall_ms();
-	j->t0 = c->env->now();
-	snprintf(j->token, sizeof j->token, "%s", token ? token : c->token);
+	if (j->t0 == 0)
+		j->t0 = c->env->now();
+	snprintf(j->token, sizeof j->token, "%s", token);
 	c->busy = 1;
 	c->io->submit(c, j);
 }
 
-/* A new session: a token, and its row in the store before the welcome, so
- * that every token a client has been given can be resumed. */
-static void
-proto_start_session(struct proto_conn *c, const char *re)
-{
-	struct store_job *j;
-
-	if (proto_new_token(c) != 0) {
-		proto_error(c, re, WIRE_E_STORAGE, "The server cannot start a "
-		    "conversation right now. Please try again.");
-		return;
-	}
-	j = store_job_new(STORE_CREATE);
-	if (re)
-		snprintf(j->id, sizeof j->id, "%s", re);
-	j->slots = proto_state_text(&c->st);
-	proto_submit(c, j, NULL);
-}
-
 /* A JSON string with no NUL inside, or NULL. */
-static const char *
+const char *
 proto_str(json_t *v)
 {
 	const char *s = json_string_value(v);
@@ -187,25 +178,6 @@ proto_str(json_t *v)
 	if (s == NULL || strlen(s) != json_string_length(v))
 		return NULL;
 	return s;
-}
-
-static void
-proto_hello(struct proto_conn *c, json_t *msg, const char *re)
-{
-	json_t *s = json_object_get(msg, "session");
-	const char *tok;
-
-	if (s == NULL || json_is_null(s)) {
-		proto_start_session(c, re);
-		return;
-	}
-	tok = proto_str(s);
-	if (tok == NULL || !tok_valid(tok)) {
-		proto_error(c, re, WIRE_E_BAD_FIELD, "The session must be null or "
-		    "a token this server gave you.");
-		return;
-	}
-	proto_submit(c, store_job_new(STORE_LOAD), tok);
 }
 
 /* Characters, not bytes: UTF-8 continuation bytes are not counted.  lws
@@ -229,11 +201,95 @@ blank(const char *s, size_t n)
 	return 1;
 }
 
+/* A turn answered: engine, journal, reply, each once.  The reply's
+ * members are written once, journaled as they are and wrapped for the
+ * client; "stored": false when the journal could not take them. */
+static void
+proto_answer(struct proto_conn *c, const char *re, const char *text,
+    size_t len, double t0)
+{
+	struct eng_reply *r = xmalloc(sizeof *r);
+	struct eng_state next = c->st;
+	struct jrec rec = { .type = JREC_TURN };
+	char esc[200], eid[STORE_ID_MAX * 4 + 8], *body, *slots, *msg;
+	struct jw w;
+	int rc;
+
+	eng_ask(*c->env->eng, &next, text, len, r);
+	jw_grow(&w, 2048);
+	eng_reply_write(&w, r);
+	body = jw_take(&w);
+	slots = proto_state_text(&next);
+	rec.fallback = r->kind == ENG_FALLBACK;
+	rec.slots = slots;
+	if (c->env->transcripts) {
+		rec.id = re;
+		rec.user = text;
+		rec.body = body;
+	} else {
+		/* nothing said is kept, but what nobody could answer */
+		rec.type = JREC_SLOTS;
+		rec.user = rec.fallback ? text : NULL;
+	}
+	rc = proto_append(c, &rec, re);
+	if (rc == 0 && !c->env->transcripts)
+		ring_add(c->env->ring, c->token, re, body);
+	c->st = next;
+	c->errors = 0;
+	met_reply(r->kind, r->intent, c->env->now() - t0);
+	if (log_on(LOG_DEBUG))
+		log_debug("conn %llu: reply re=%s kind=%s intent=%s %.2f ms%s",
+		    (unsigned long long)c->serial,
+		    log_esc(eid, sizeof eid, re, strlen(re)),
+		    eng_kind_name(r->kind),
+		    r->intent ? r->intent : "none",
+		    (c->env->now() - t0) * 1e3, rc ? " (not stored)" : "");
+	if (r->kind == ENG_FALLBACK)
+		log_info("conn %llu: fallback%s %s",
+		    (unsigned long long)c->serial, rc ? " (not stored)" :
+		    " recorded", log_esc(esc, sizeof esc, text, len));
+	msg = proto_reply_text(re, c->token, body, rc ? ",\"stored\":false}" :
+	    "}");
+	c->io->send(c, msg, strlen(msg));
+	free(msg);
+	free(body);
+	free(slots);
+	free(r);
+}
+
+/* The stored reply for a repeated id, marked as a repeat. */
+static void
+proto_repeat(struct proto_conn *c, const char *re, const char *reply,
+    int legacy)
+{
+	char *msg;
+
+	log_info("conn %llu: repeated id, stored reply sent",
+	    (unsigned long long)c->serial);
+	c->errors = 0;
+	if (legacy) {
+		/* a whole message, as older versions stored it */
+		json_t *m = json_loads(reply, 0, NULL);
+
+		if (m == NULL) {
+			proto_error(c, re, WIRE_E_STORAGE, "The earlier answer "
+			    "could not be read.");
+			return;
+		}
+		json_object_set_new(m, "repeat", json_true());
+		proto_send(c, m);
+		return;
+	}
+	msg = proto_reply_text(re, c->token, reply, ",\"repeat\":true}");
+	c->io->send(c, msg, strlen(msg));
+	free(msg);
+}
+
 static void
 proto_ask(struct proto_conn *c, json_t *msg, const char *re)
 {
 	json_t *jt = json_object_get(msg, "text");
-	struct eng_reply *r;
+	double t0 = c->env->now();
 	struct store_job *j;
 	const char *text;
 	size_t len;
@@ -267,66 +323,103 @@ proto_ask(struct proto_conn *c, json_t *msg, const char *re)
 		proto_error(c, re, WIRE_E_BAD_FIELD, "The question is empty.");
 		return;
 	}
-	if (c->token[0] == '\0' && proto_new_token(c) != 0) {
-		proto_error(c, re, WIRE_E_STORAGE, "The server cannot start a "
-		    "conversation right now. Please try again.");
+	if (c->token[0] == '\0') {
+		if (proto_new_token(c) != 0) {
+			proto_error(c, re, WIRE_E_STORAGE, "The server cannot "
+			    "start a conversation right now. Please try again.");
+			return;
+		}
+		proto_take_session(c, 1);
+	}
+	if (!c->env->transcripts) {
+		const char *prev = ring_find(c->env->ring, c->token, re);
+
+		if (prev)
+			proto_repeat(c, re, prev, 0);
+		else
+			proto_answer(c, re, text, len, t0);
 		return;
 	}
-	r = xmalloc(sizeof *r);
-	c->next_st = c->st;
-	eng_ask(*c->env->eng, &c->next_st, text, len, r);
-	c->ask_kind = r->kind;
-	c->ask_intent = r->intent;
-
-	/* The stored turn keeps the reply, whose "text" is the bot's: the
-	 * history reads it from there (db.c), so it is not stored twice. */
-	j = store_job_new(STORE_TURN);
+	j = store_job_new(STORE_LOOKUP);
+	if (c->ses == NULL)
+		proto_take_session(c, 0);
+	if (!jix_seen(c->ses, re, &j->pend, &j->npend)) {
+		/* nearly always: an id this session never had */
+		store_job_free(j);
+		proto_answer(c, re, text, len, t0);
+		return;
+	}
 	snprintf(j->id, sizeof j->id, "%s", re);
 	j->user_text = xstrdup(text);
-	j->reply = proto_reply_text(re, c->token, r);
-	j->slots = proto_state_text(&c->next_st);
-	j->fallback = r->kind == ENG_FALLBACK;
-	free(r);
-	proto_submit(c, j, NULL);
+	j->t0 = t0;
+	proto_submit(c, j, c->token);
 }
 
 static void
 proto_reset(struct proto_conn *c, const char *re)
 {
-	struct store_job *j;
+	struct jrec r = { .type = JREC_RESET };
+	struct eng_reply *rp;
+	json_t *rj, *m;
+	char *slots;
+	int ok = 1;
 
-	eng_state_init(&c->next_st);
+	eng_state_init(&c->st);
+	c->errors = 0;
 	if (c->token[0] == '\0') {
-		c->st = c->next_st;
-		c->errors = 0;
 		proto_send(c, json_pack("{s:s,s:s?,s:n,s:s}", "type", "reset",
 		    "re", re, "session", "text", "Okay, let's start over."));
 		return;
 	}
-	j = store_job_new(STORE_RESET);
-	if (re)
-		snprintf(j->id, sizeof j->id, "%s", re);
-	j->slots = proto_state_text(&c->next_st);
-	proto_submit(c, j, NULL);
+	slots = proto_state_text(&c->st);
+	r.slots = slots;
+	ok = proto_append(c, &r, NULL) == 0;
+	free(slots);
+	rp = xmalloc(sizeof *rp);
+	eng_welcome(*c->env->eng, &c->st, rp);
+	rj = eng_reply_json(rp);
+	free(rp);
+	m = json_pack("{s:s,s:s?,s:s,s:s,s:O?,s:O?}", "type", "reset",
+	    "re", re, "session", c->token, "text", "Okay, let's start over.",
+	    "suggestions", json_object_get(rj, "suggestions"), "slots",
+	    json_object_get(rj, "slots"));
+	json_decref(rj);
+	if (m && !ok)
+		json_object_set_new(m, "stored", json_false());
+	proto_send(c, m);
 }
 
 static void
 proto_forget(struct proto_conn *c, const char *re)
 {
-	struct store_job *j;
+	struct jrec r = { .type = JREC_FORGET };
 
+	c->errors = 0;
 	if (c->token[0] == '\0') {
-		c->errors = 0;
 		eng_state_init(&c->st);
 		proto_send(c, json_pack("{s:s,s:s?,s:n,s:s}", "type",
 		    "forgotten", "re", re, "session", "text",
 		    "There was nothing to delete."));
 		return;
 	}
-	j = store_job_new(STORE_FORGET);
-	if (re)
-		snprintf(j->id, sizeof j->id, "%s", re);
-	proto_submit(c, j, NULL);
+	if (c->ses == NULL)
+		proto_take_session(c, 0);
+	if (proto_append(c, &r, NULL) != 0) {
+		/* not deleted: never say it was */
+		proto_error(c, re, WIRE_E_STORAGE, "The conversation could "
+		    "not be deleted right now. Please try again.");
+		return;
+	}
+	ring_forget(c->env->ring, c->token);
+	log_info("conn %llu: session %.6s... forgotten",
+	    (unsigned long long)c->serial, c->token);
+	c->token[0] = '\0';
+	jix_unref(c->env->jix, c->ses);
+	c->ses = NULL;
+	eng_state_init(&c->st);
+	proto_send(c, json_pack("{s:s,s:s?,s:n,s:s}", "type",
+	    "forgotten", "re", re, "session", "text",
+	    "This conversation and its transcript have been deleted."));
 }
 
 /* Token bucket: burst messages at once, then rate per minute. */
@@ -383,7 +476,7 @@ proto_message(struct proto_conn *c, const char *buf, size_t len, int binary)
 		proto_error(c, re, WIRE_E_BAD_TYPE, "A message needs a \"type\": "
 		    "hello, ask, reset or forget.");
 	} else if (t == WIRE_HELLO) {
-		proto_hello(c, msg, re);
+		hello_message(c, msg, re);
 	} else if (t == WIRE_ASK) {
 		proto_ask(c, msg, re);
 	} else if (t == WIRE_RESET) {
@@ -397,131 +490,28 @@ proto_message(struct proto_conn *c, const char *buf, size_t len, int binary)
 	json_decref(msg);
 }
 
-/* The stored reply for a repeated id, marked as a repeat. */
-static void
-proto_repeat(struct proto_conn *c, struct store_job *j, const char *re)
-{
-	log_info("conn %llu: repeated id, stored reply sent",
-	    (unsigned long long)c->serial);
-	if (j->result == NULL) {
-		proto_error(c, re, WIRE_E_STORAGE, "The earlier answer could not "
-		    "be read.");
-		return;
-	}
-	json_object_set_new(j->result, "repeat", json_true());
-	proto_send(c, json_incref(j->result));
-}
-
-/* A turn is answered: the reply prepared before the store job went out,
- * marked "stored": false when the store failed. */
-static void
-proto_turn(struct proto_conn *c, struct store_job *j)
-{
-	char eid[STORE_ID_MAX * 4 + 8], esc[200];
-
-	c->st = c->next_st;
-	met_reply(c->ask_kind, c->ask_intent,
-	    c->env->now() - j->t0);
-	if (log_on(LOG_DEBUG))
-		log_debug("conn %llu: reply re=%s kind=%s intent=%s %.2f ms%s",
-		    (unsigned long long)c->serial,
-		    log_esc(eid, sizeof eid, j->id, strlen(j->id)),
-		    eng_kind_name(c->ask_kind),
-		    c->ask_intent ? c->ask_intent : "none",
-		    (c->env->now() - j->t0) * 1e3, j->rc ? " (not stored)" : "");
-	if (c->ask_kind == ENG_FALLBACK)
-		log_info("conn %llu: fallback%s %s",
-		    (unsigned long long)c->serial, j->rc ? " (not stored)" :
-		    " recorded", log_esc(esc, sizeof esc, j->user_text,
-		    strlen(j->user_text)));
-	if (j->rc == 0) {
-		c->io->send(c, j->reply, strlen(j->reply));
-		return;
-	}
-	json_t *m = json_loads(j->reply, 0, NULL);
-
-	if (m)
-		json_object_set_new(m, "stored", json_false());
-	proto_send(c, m);
-}
-
 void
 proto_done(struct proto_conn *c, struct store_job *j)
 {
 	const char *re = j->id[0] ? j->id : NULL;
-	int ok = j->rc == 0;
 
 	c->busy = 0;
-	switch (j->op) {
-	case STORE_CREATE:
-		/* without storage the session lives on this connection only */
-		proto_welcome(c, 0, NULL, ok);
-		break;
-	case STORE_LOAD:
-		if (ok && j->found) {
-			snprintf(c->token, sizeof c->token, "%s", j->token);
-			if (eng_state_from_json(&c->st,
-			    json_object_get(j->result, "slots")) != 0)
-				eng_state_init(&c->st);
-			log_info("conn %llu: session %.6s... resumed",
-			    (unsigned long long)c->serial, c->token);
-			proto_welcome(c, 1, json_incref(json_object_get(
-			    j->result, "history")), 1);
-		} else if (ok) {
-			proto_start_session(c, re);
-		} else {
-			/* The store cannot say: keep the client's token, so
-			 * that nothing it has is lost, and go on without
-			 * history until the store is back. */
-			snprintf(c->token, sizeof c->token, "%s", j->token);
-			eng_state_init(&c->st);
-			proto_welcome(c, 0, NULL, 0);
-		}
-		break;
-	case STORE_TURN:
-		c->errors = 0;
-		if (ok && j->found)
-			proto_repeat(c, j, re);
-		else
-			proto_turn(c, j);
-		break;
-	case STORE_RESET: {
-		struct eng_reply *r = xmalloc(sizeof *r);
-		json_t *rj, *m;
+	if (j->op == STORE_LOAD) {
+		hello_loaded(c, j, re);
+	} else if (j->rc == 0 && j->found) {
+		proto_repeat(c, re, j->reply, j->legacy);
+	} else if (c->token[0]) {
+		/* not a repeat after all (or the store cannot say) */
+		proto_answer(c, re, j->user_text, strlen(j->user_text), j->t0);
+	} else {
+		proto_error(c, re, WIRE_E_STORAGE, "The conversation was "
+		    "deleted meanwhile.");
+	}
+}
 
-		c->st = c->next_st;
-		c->errors = 0;
-		eng_welcome(*c->env->eng, &c->st, r);
-		rj = eng_reply_json(r);
-		free(r);
-		m = json_pack("{s:s,s:s?,s:s,s:s,s:O?,s:O?}", "type", "reset",
-		    "re", re, "session", c->token, "text",
-		    "Okay, let's start over.", "suggestions",
-		    json_object_get(rj, "suggestions"), "slots",
-		    json_object_get(rj, "slots"));
-		json_decref(rj);
-		if (m && !ok)
-			json_object_set_new(m, "stored", json_false());
-		proto_send(c, m);
-		break;
-	}
-	case STORE_FORGET:
-		if (!ok) {
-			/* not deleted: never say it was */
-			proto_error(c, re, WIRE_E_STORAGE, "The conversation could "
-			    "not be deleted right now. Please try again.");
-			break;
-		}
-		log_info("conn %llu: session %.6s... forgotten",
-		    (unsigned long long)c->serial, c->token);
-		c->token[0] = '\0';
-		eng_state_init(&c->st);
-		c->errors = 0;
-		proto_send(c, json_pack("{s:s,s:s?,s:n,s:s}", "type",
-		    "forgotten", "re", re, "session", "text",
-		    "This conversation and its transcript have been deleted."));
-		break;
-	case STORE_PURGE:
-		break;
-	}
+void
+proto_close(struct proto_conn *c)
+{
+	jix_unref(c->env->jix, c->ses);
+	c->ses = NULL;
 }

@@ -10,10 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "engine/eng.h"
+#include "jrec.h"
 #include "store.h"
 #include "tok.h"
 
 struct cfg;
+struct jix;
+struct jix_ses;
+struct ring;
 
 struct proto_conn;
 
@@ -21,7 +25,7 @@ struct proto_conn;
 struct proto_io {
 	/* Queue the one answer to the current message (s is copied). */
 	void (*send)(struct proto_conn *c, const char *s, size_t n);
-	/* Hand j to the store; it comes back through proto_done(). */
+	/* Hand j to the reader; it comes back through proto_done(). */
 	void (*submit)(struct proto_conn *c, struct store_job *j);
 };
 
@@ -32,6 +36,12 @@ struct proto_env {
 	struct eng *const *eng;     /* the engine in use: a reload swaps it */
 	double (*now)(void);        /* monotonic seconds */
 	int64_t (*wall_ms)(void);   /* ms since the epoch, for the store */
+	/* Append r to the journal: 0, or -1 when it was not stored; *pos
+	 * is where it starts. */
+	int (*append)(const struct jrec *r, uint64_t *pos);
+	struct jix *jix;            /* what is only in the journal yet */
+	struct ring *ring;          /* --no-transcripts: the last replies */
+	int transcripts;
 };
 
 /* One client's protocol state.  The transport embeds it, sets io, serial
@@ -44,10 +54,8 @@ struct proto_conn {
 	char peer[64];
 	char token[TOK_LEN + 1];    /* "" before a session exists */
 	struct eng_state st;        /* slots as of the last answered turn */
-	struct eng_state next_st;   /* slots of the turn being stored */
-	enum eng_kind ask_kind;     /* of the turn being stored */
-	const char *ask_intent;
-	int busy;                   /* a store job is in flight */
+	struct jix_ses *ses;        /* its entry in the index, or NULL */
+	int busy;                   /* a reader job is in flight */
 	double tokens, refilled;    /* rate limit: token bucket */
 	int errors;                 /* consecutive errors sent */
 	int close_code;             /* close once the answer is out */
@@ -62,7 +70,9 @@ void proto_init(struct proto_conn *c, const struct proto_env *env,
  * (then c->busy is set until it comes). */
 void proto_message(struct proto_conn *c, const char *buf, size_t len,
     int binary);
-/* A store job submitted for c is back: its answer goes out. */
+/* A reader job submitted for c is back: its answer goes out. */
 void proto_done(struct proto_conn *c, struct store_job *j);
+/* The connection is gone: let go of its session. */
+void proto_close(struct proto_conn *c);
 
 #endif

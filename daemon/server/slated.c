@@ -12,6 +12,10 @@
 #include "reload.h"
 #include "srv.h"
 #include "store.h"
+#include "cpt.h"
+#include "jix.h"
+#include "jnl.h"
+#include "ring.h"
 #include "common/xmem.h"
 #include "loop.h"
 
@@ -28,6 +32,57 @@ on_signal(int sig)
 		srv.stop = 1;
 	if (srv.ctx)
 		lws_cancel_service(srv.ctx);
+}
+
+/* SQLite (replaying what the journal holds that it lacks), then the
+ * journal, the compactor and the reader: all before the first
+ * connection.  0, or -1 with err. */
+static int
+open_storage(const struct cfg *cfg, const struct store_opts *so, char *err,
+    size_t errlen)
+{
+	struct cpt_replay rp;
+	uint32_t seg;
+
+	srv.cpt = cpt_open(cfg->db, so, &seg, &rp, err, errlen);
+	if (srv.cpt == NULL)
+		return -1;
+	if (rp.segments)
+		log_info("journal replayed: %ld records from %ld segments in "
+		    "%.1f ms%s", rp.records, rp.segments, rp.ms, rp.torn ?
+		    ", a torn last record cut" : "");
+	srv.jnl = jnl_open(cfg->db, seg, (enum jnl_sync)cfg->fsync, srv_wake,
+	    NULL, err, errlen);
+	if (srv.jnl == NULL)
+		return -1;
+	if (cpt_start(srv.cpt, jnl_pub(srv.jnl)) != 0) {
+		snprintf(err, errlen, "cannot start the compactor thread");
+		return -1;
+	}
+	srv.store = store_open(cfg->db, cfg->db, so, srv_wake, NULL, err,
+	    errlen);
+	if (srv.store == NULL)
+		return -1;
+	srv.jix = jix_new();
+	srv.ring = ring_new();
+	return 0;
+}
+
+/* Everything open_storage() opened, in reverse: the compactor applies
+ * what is left before the journal closes. */
+static void
+close_storage(void)
+{
+	store_close(srv.store);
+	srv.store = NULL;
+	cpt_close(srv.cpt);
+	srv.cpt = NULL;
+	jnl_close(srv.jnl);
+	srv.jnl = NULL;
+	jix_free(srv.jix);
+	srv.jix = NULL;
+	ring_free(srv.ring);
+	srv.ring = NULL;
 }
 
 int
@@ -81,20 +136,21 @@ main(int argc, char **argv)
 	so.transcripts = !cfg.no_transcripts;
 	so.history_max = cfg.history_max;
 	so.session_days = cfg.session_days;
-	srv.store = store_open(cfg.db, &so, srv_wake, NULL, err, sizeof err);
-	if (srv.store == NULL) {
+	if (open_storage(&cfg, &so, err, sizeof err) != 0) {
 		log_error("cannot open the session store: %s", err);
+		close_storage();
 		eng_free(srv.eng);
 		cfg_free(&cfg);
 		return 1;
 	}
-	log_info("sessions in %s (%s, kept %d days idle)", cfg.db,
-	    cfg.no_transcripts ? "slots only" : "slots and transcripts",
-	    cfg.session_days);
+	log_info("sessions in %s (%s, kept %d days idle), journal %s.jnl.* "
+	    "(fsync %s)", cfg.db, cfg.no_transcripts ? "slots only" :
+	    "slots and transcripts", cfg.session_days, cfg.db,
+	    cfg.fsync == JNL_SYNC_ALWAYS ? "always" : cfg.fsync ==
+	    JNL_SYNC_NO ? "no" : "everysec");
 
 	rc = loop_run();
-	if (srv.store)
-		store_close(srv.store);
+	close_storage();
 	/* A reload still running is not waited for: exiting within the
 	 * grace period matters more, and the process end takes it along. */
 	if (srv.reload && reload_ready(srv.reload))

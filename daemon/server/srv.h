@@ -13,12 +13,20 @@ struct conn;
 struct eng;
 struct store;
 struct reload;
+struct jnl;
+struct cpt;
+struct jix;
+struct ring;
 
 struct server {
 	const struct cfg *cfg;
 	struct lws_context *ctx;
 	struct eng *eng;              /* swapped whole by a reload */
-	struct store *store;
+	struct store *store;          /* the reader (resumes, resent ids) */
+	struct jnl *jnl;              /* the journal, written by the loop */
+	struct cpt *cpt;              /* the compactor: journal to SQLite */
+	struct jix *jix;              /* what only the journal holds yet */
+	struct ring *ring;            /* --no-transcripts: the last replies */
 	double started;               /* srv_now() at start */
 	int conns;                    /* established WebSocket connections */
 	struct conn *list;
@@ -31,6 +39,7 @@ struct server {
 	int reload_again;             /* another SIGHUP came during it */
 	char reload_status[600];      /* outcome of the last reload */
 	double next_purge;
+	unsigned long purged;         /* sessions purged, as last logged */
 	lws_sorted_usec_list_t tick;
 };
 

@@ -17,6 +17,8 @@
 #include <string.h>
 #include "cfg.h"
 #include "http.h"
+#include "jix.h"
+#include "jnl.h"
 #include "lim.h"
 #include "log.h"
 #include "met.h"
@@ -27,6 +29,13 @@
 
 #define WS_CHUNK 16384              /* bytes per lws_write of a message */
 #define WS_BUCKETS 4096
+/* Journal records SQLite may lack before connections stop being read:
+ * the compactor has fallen that far behind, and pausing input (TCP then
+ * pushes back on clients) leaves it the CPU to catch up, rather than the
+ * backlog growing without bound. */
+#define WS_BACKLOG_MAX 200000
+
+enum { WS_HELD_RX = 1, WS_HELD_SYNC = 2 };
 
 struct conn {
 	struct proto_conn p;        /* first: proto's callbacks cast back */
@@ -40,6 +49,8 @@ struct conn {
 	unsigned char *out;         /* the message being sent, LWS_PRE first */
 	size_t out_len, out_off;
 	int closing;                /* the close is under way: see below */
+	int held;                   /* WS_HELD_*: waits for ws_release() */
+	uint64_t wait_pos;          /* WS_HELD_SYNC: fsynced up to here */
 	double last_msg;            /* srv_now() of its last message */
 };
 
@@ -47,6 +58,7 @@ struct conn {
  * that a job does not cost a walk over every open connection. */
 static struct conn *ws_conns[WS_BUCKETS];
 static const struct proto_env *ws_env;
+static int ws_held;                 /* connections with held set */
 static void (*ws_wakeup)(void);
 
 void
@@ -108,8 +120,38 @@ conn_pause(struct conn *c, int pause)
 static void
 conn_resume_if_idle(struct conn *c)
 {
-	if (c->out == NULL && !c->p.busy && c->p.close_code == 0)
+	if (c->out == NULL && !c->p.busy && c->p.close_code == 0) {
+		if (jix_backlog(srv.jix) > WS_BACKLOG_MAX) {
+			ws_held += !c->held;
+			c->held |= WS_HELD_RX;
+			return;
+		}
 		conn_pause(c, 0);
+	}
+}
+
+void
+ws_release(void)
+{
+	uint64_t synced;
+
+	if (ws_held == 0)
+		return;
+	synced = jnl_synced(srv.jnl);
+	for (struct conn *c = srv.list; c; c = c->next) {
+		if (c->held == 0 || c->wsi == NULL)
+			continue;
+		if ((c->held & WS_HELD_SYNC) && c->wait_pos <= synced) {
+			c->held &= ~WS_HELD_SYNC;
+			lws_callback_on_writable(c->wsi);
+		}
+		if ((c->held & WS_HELD_RX) &&
+		    jix_backlog(srv.jix) <= WS_BACKLOG_MAX / 2) {
+			c->held &= ~WS_HELD_RX;
+			conn_pause(c, 0);
+		}
+		ws_held -= c->held == 0;
+	}
 }
 
 /* proto's send: queue the one outgoing message of this connection.  Called
@@ -129,6 +171,14 @@ conn_send(struct proto_conn *pc, const char *s, size_t n)
 	memcpy(c->out + LWS_PRE, s, n);
 	c->out_len = n;
 	c->out_off = 0;
+	if (jnl_mode(srv.jnl) == JNL_SYNC_ALWAYS &&
+	    jnl_synced(srv.jnl) < jnl_end(srv.jnl)) {
+		/* --fsync always: out once the journal is on disk */
+		ws_held += !c->held;
+		c->held |= WS_HELD_SYNC;
+		c->wait_pos = jnl_end(srv.jnl);
+		return;
+	}
 	lws_callback_on_writable(c->wsi);
 }
 
@@ -413,8 +463,8 @@ ws_writeable(struct lws *wsi, struct conn *c)
 		conn_close_soon(c);
 		return 0;
 	}
-	if (!c->p.busy)
-		conn_pause(c, 0);
+	/* not input back on regardless: the backlog's bound holds here too */
+	conn_resume_if_idle(c);
 	return 0;
 }
 
@@ -451,6 +501,9 @@ ws_closed(struct lws *wsi, struct conn *c)
 	if (c == NULL || c->wsi == NULL)
 		return;                 /* refused before ESTABLISHED */
 	conn_unlink(c);
+	proto_close(&c->p);
+	ws_held -= c->held != 0;
+	c->held = 0;
 	lim_ws_close(c->addr);
 	c->addr = NULL;
 	lim_tcp_close(lws_get_socket_fd(wsi));

@@ -19,6 +19,9 @@ extern const struct lws_protocols ws_protocols[];
 void ws_init(const struct proto_env *env, void (*wakeup)(void));
 /* A store job is back: answer the client that asked, if still here. */
 void ws_job_done(struct store_job *j);
+/* Let go of connections held for an fsync (--fsync always) or for the
+ * compactor to catch up, once they need not wait any more. */
+void ws_release(void);
 /* Shutting down: every connection closes with 1001 once the answer it is
  * sending is out. */
 void ws_going_away(void);

@@ -159,8 +159,11 @@ test('a full disk at start: a clear message and exit 1', (t) => {
 test('the disk fills up at run time: answers go on, marked "stored": false, /healthz and the log say so, then recovery', async (t) => {
   if (!has('prlimit')) return t.skip('prlimit (util-linux) is needed to limit the file size');
   const dir = tmpdir();
-  const args = ['--rate', '100000', '--burst', '10000'];
-  // 256 KB of files: enough to start, soon too little for the WAL
+  // --history at its largest: a resume sends back only the latest turns,
+  // and the journal fits a few hundred turns in the 256 KB before the
+  // disk is full, every one of which must come back
+  const args = ['--rate', '100000', '--burst', '10000', '--history', '1000'];
+  // 256 KB of files: enough to start, soon too little for the journal
   let s = await startSlated({ dir, args, wrap: ['prlimit', '--fsize=262144:unlimited', '--'] });
   let lifted = false;
   try {
@@ -216,6 +219,8 @@ test('the disk fills up at run time: answers go on, marked "stored": false, /hea
     const w = await c3.hello(token);
     assert.equal(w.resumed, true);
     const stored = new Map(w.history.filter((x) => x.from === 'bot').map((x) => [x.re, x.text]));
+    const kept = replies.filter((m) => m.stored !== false).length;
+    assert.ok(kept <= 1000, `${kept} stored replies: more than one resume sends back`);
     for (const m of replies) {
       if (m.stored !== false) assert.equal(stored.get(m.re), m.text, `reply ${m.re} is in the history`);
     }

@@ -342,7 +342,7 @@ test('SQL-looking and HTML/script text is only text: answered, stored verbatim, 
   const session = replies[0].session;
   await c.close();
   const tables = query(s.db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-  if (tables !== null) assert.deepEqual(tables.map((r) => r[0]), ['sessions', 'turns', 'unanswered']);
+  if (tables !== null) assert.deepEqual(tables.map((r) => r[0]), ['journal', 'sessions', 'turns', 'unanswered']);
   const c2 = await Client.connect(s.url);
   const w = await c2.hello(session);
   assert.equal(w.resumed, true);
