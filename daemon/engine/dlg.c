@@ -89,8 +89,13 @@ dlg_when_not_media(struct ans_turn *t)
 	unsigned long long bits = t->d->not_role;
 	int sec;
 
+	size_t s, e;
+
+	/* in the sentence that asks: a preamble ("I make beats in FL
+	 * Studio...") is not what is asked about */
 	for (sec = 0; t->p.nocc > 0 && bits; sec++, bits >>= 1)
-		if ((bits & 1) && parse_section(t->d->offtopic, sec, &t->p))
+		if ((bits & 1) && pat_match_text(t->d->offtopic, sec, &t->p.pt,
+		    t->p.qe, t->p.qs, &s, &e))
 			return 1;
 	return 0;
 }
